@@ -1,0 +1,43 @@
+package dev.herald.topology;
+
+import dev.herald.avro.Campaign;
+import dev.herald.avro.DeadLetter;
+import dev.herald.avro.MailMessage;
+import dev.herald.avro.PushMessage;
+import dev.herald.avro.Recipient;
+import dev.herald.avro.RunSummary;
+import dev.herald.avro.ScheduleTick;
+import java.util.List;
+
+/** Herald's external topics, named with the configured prefix, each with its serdes. */
+public record HeraldTopics(
+        Topic<String, Campaign> campaigns,
+        Topic<String, Recipient> recipients,
+        Topic<String, ScheduleTick> scheduleTicks,
+        Topic<String, PushMessage> pushOutbox,
+        Topic<String, MailMessage> mailOutbox,
+        Topic<String, RunSummary> runSummaries,
+        Topic<byte[], DeadLetter> deadLetters) {
+
+    public static HeraldTopics of(String prefix, HeraldSerdes serdes) {
+        return new HeraldTopics(
+                new Topic<>(prefix + "campaigns", serdes.string(), serdes.campaign()),
+                new Topic<>(prefix + "recipients", serdes.string(), serdes.recipient()),
+                new Topic<>(prefix + "schedule-ticks", serdes.string(), serdes.tick()),
+                new Topic<>(prefix + "push-outbox", serdes.string(), serdes.pushMessage()),
+                new Topic<>(prefix + "mail-outbox", serdes.string(), serdes.mailMessage()),
+                new Topic<>(prefix + "run-summaries", serdes.string(), serdes.runSummary()),
+                new Topic<>(prefix + "dead-letters", org.apache.kafka.common.serialization.Serdes.ByteArray(),
+                        serdes.deadLetter()));
+    }
+
+    /** The compacted topics: their latest value per key is the state (campaign and recipient definitions). */
+    public List<String> compacted() {
+        return List.of(campaigns.name(), recipients.name());
+    }
+
+    public List<String> names() {
+        return List.of(campaigns.name(), recipients.name(), scheduleTicks.name(), pushOutbox.name(),
+                mailOutbox.name(), runSummaries.name(), deadLetters.name());
+    }
+}

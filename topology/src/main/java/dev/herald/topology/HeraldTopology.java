@@ -1,0 +1,228 @@
+package dev.herald.topology;
+
+import dev.herald.avro.Campaign;
+import dev.herald.avro.Channel;
+import dev.herald.avro.Delivery;
+import dev.herald.avro.FanoutReport;
+import dev.herald.avro.Job;
+import dev.herald.avro.MailMessage;
+import dev.herald.avro.Outcome;
+import dev.herald.avro.PushMessage;
+import dev.herald.avro.Recipient;
+import dev.herald.avro.RunEvent;
+import dev.herald.avro.ScheduleTick;
+import dev.herald.avro.Summary;
+import dev.herald.topology.channels.ChannelResult;
+import dev.herald.topology.channels.ChannelStep;
+import dev.herald.topology.channels.MailRenderer;
+import dev.herald.topology.channels.PushRenderer;
+import dev.herald.topology.channels.Templates;
+import dev.herald.topology.errors.Decode;
+import dev.herald.topology.fanout.FanoutProcessor;
+import dev.herald.topology.fanout.MulticastPartitioner;
+import dev.herald.topology.jobs.CampaignValidator;
+import dev.herald.topology.jobs.JobDecision;
+import dev.herald.topology.jobs.JobGate;
+import dev.herald.topology.jobs.TickValidator;
+import dev.herald.topology.scheduler.FirePlanner;
+import dev.herald.topology.scheduler.SchedulerProcessor;
+import dev.herald.topology.summary.RunLedgerProcessor;
+import dev.herald.topology.summary.SummaryAggregator;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.Joined;
+import org.apache.kafka.streams.kstream.KGroupedStream;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.KTable;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * Herald's one topology, as a pure function of its configuration, topics and serdes: campaigns to scheduled runs,
+ * runs to per-recipient deliveries, deliveries to rendered push and mail messages, outcomes to summaries.
+ */
+public final class HeraldTopology {
+
+    /** Internal topics (prefixed by the application id and suffixed with -repartition by Kafka Streams). */
+    public static final String JOBS_REPARTITION = "jobs";
+    public static final String OUTCOMES_BY_CAMPAIGN_REPARTITION = "outcomes-by-campaign";
+    public static final String RUN_EVENTS_REPARTITION = "run-events";
+
+    private static final int TEMPLATE_CACHE = 1_000;
+
+    private HeraldTopology() {
+    }
+
+    public static Topology build(HeraldTopologyConfig config, HeraldTopics topics, HeraldSerdes serdes) {
+        StreamsBuilder builder = new StreamsBuilder();
+        FirePlanner planner = new FirePlanner(config.misfireThreshold());
+
+        KTable<String, Campaign> campaigns = campaigns(builder, topics, serdes, planner);
+        schedule(builder, config, topics, serdes, planner, campaigns);
+        KStream<String, Job> jobs = jobs(builder, topics, serdes, campaigns);
+        KStream<String, SpecificRecord> fanout = fanout(builder, config, topics, serdes, jobs);
+
+        Map<String, KStream<String, SpecificRecord>> fanoutParts = fanout.split(Named.as("fanout-"))
+                .branch((id, value) -> value instanceof Delivery, Branched.as("deliveries"))
+                .branch((id, value) -> value instanceof FanoutReport, Branched.as("reports"))
+                .noDefaultBranch();
+        KStream<String, Delivery> deliveries = fanoutParts.get("fanout-deliveries")
+                .mapValues(value -> (Delivery) value, Named.as("fanout-deliveries-typed"));
+        KStream<String, FanoutReport> reports = fanoutParts.get("fanout-reports")
+                .mapValues(value -> (FanoutReport) value, Named.as("fanout-reports-typed"));
+
+        KStream<String, Outcome> outcomes = channels(topics, deliveries);
+        summaries(config, serdes, outcomes);
+        runs(builder, topics, serdes, outcomes, reports);
+
+        return builder.build();
+    }
+
+    /** An input topic read as bytes and decoded by a named node, so unreadable records are dead-lettered. */
+    private static <V> KStream<String, V> read(StreamsBuilder builder, Topic<String, V> topic, String name) {
+        return builder.stream(topic.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(name + "-source"))
+                .processValues(() -> new Decode<>(topic), Named.as(name + "-decode"));
+    }
+
+    /** Operators' campaign definitions, validated, as a queryable table. */
+    private static KTable<String, Campaign> campaigns(StreamsBuilder builder, HeraldTopics topics, HeraldSerdes serdes,
+            FirePlanner planner) {
+        return read(builder, topics.campaigns(), "campaigns")
+                .processValues(() -> new CampaignValidator(planner), Named.as("campaigns-validate"))
+                .toTable(Named.as("campaigns-table"),
+                        Materialized.<String, Campaign, KeyValueStore<Bytes, byte[]>>as(StoreNames.CAMPAIGNS)
+                                .withKeySerde(serdes.string())
+                                .withValueSerde(serdes.campaign()));
+    }
+
+    /** The scheduler: campaign changes update its store; wall-clock punctuation emits ticks for what is due. */
+    private static void schedule(StreamsBuilder builder, HeraldTopologyConfig config, HeraldTopics topics,
+            HeraldSerdes serdes, FirePlanner planner, KTable<String, Campaign> campaigns) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.SCHEDULER), serdes.string(), serdes.schedulerState()));
+        Duration interval = config.schedulerInterval();
+        campaigns.toStream(Named.as("campaigns-changes"))
+                .process(() -> new SchedulerProcessor(StoreNames.SCHEDULER, planner, interval),
+                        Named.as("scheduler"), StoreNames.SCHEDULER)
+                .to(topics.scheduleTicks().name(), topics.scheduleTicks().produced("scheduler-ticks-sink"));
+    }
+
+    /** Ticks (scheduled or manual) joined with their campaign; each run id passes once. */
+    private static KStream<String, Job> jobs(StreamsBuilder builder, HeraldTopics topics, HeraldSerdes serdes,
+            KTable<String, Campaign> campaigns) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.JOB_RUNS), serdes.string(), serdes.longs()));
+        return read(builder, topics.scheduleTicks(), "ticks")
+                .processValues(TickValidator::new, Named.as("ticks-validate"))
+                .leftJoin(campaigns, JobDecision::of,
+                        Joined.<String, ScheduleTick, Campaign>with(serdes.string(), serdes.tick(), serdes.campaign())
+                                .withName("ticks-join-campaigns"))
+                .processValues(() -> new JobGate(StoreNames.JOB_RUNS), Named.as("jobs-gate"), StoreNames.JOB_RUNS);
+    }
+
+    /** Every job reaches every recipients partition, whose fan-out selects its own share of the audience. */
+    private static KStream<String, SpecificRecord> fanout(StreamsBuilder builder, HeraldTopologyConfig config,
+            HeraldTopics topics, HeraldSerdes serdes, KStream<String, Job> jobs) {
+        // Read through Decode like every input, so bad bytes are dead-lettered; the price is a changelog of its own.
+        read(builder, topics.recipients(), "recipients").toTable(Named.as("recipients-table"),
+                Materialized.<String, Recipient, KeyValueStore<Bytes, byte[]>>as(StoreNames.RECIPIENTS)
+                        .withKeySerde(serdes.string())
+                        .withValueSerde(serdes.recipient()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.FANOUT_CURSORS), serdes.string(), serdes.fanoutCursor()));
+        int partitions = config.recipientsPartitions();
+        Duration interval = config.fanoutInterval();
+        int chunk = config.fanoutChunkSize();
+        return jobs
+                .repartition(Repartitioned.<String, Job>as(JOBS_REPARTITION)
+                        .withKeySerde(serdes.string())
+                        .withValueSerde(serdes.job())
+                        .withNumberOfPartitions(partitions)
+                        .withStreamPartitioner(new MulticastPartitioner<>()))
+                .process(() -> new FanoutProcessor(StoreNames.FANOUT_CURSORS, StoreNames.RECIPIENTS, partitions,
+                                interval, chunk),
+                        Named.as("fanout"), StoreNames.FANOUT_CURSORS, StoreNames.RECIPIENTS);
+    }
+
+    /** Stateless per-channel branches: render to the outboxes and report one outcome per delivery. */
+    private static KStream<String, Outcome> channels(HeraldTopics topics, KStream<String, Delivery> deliveries) {
+        Map<String, KStream<String, Delivery>> byChannel = deliveries.split(Named.as("channel-"))
+                .branch((id, d) -> d.getChannel() == Channel.PUSH, Branched.as("push"))
+                .branch((id, d) -> d.getChannel() == Channel.MAIL, Branched.as("mail"))
+                .noDefaultBranch();
+
+        KStream<String, ChannelResult<PushMessage>> push = byChannel.get("channel-push").processValues(
+                () -> new ChannelStep<>(new PushRenderer(new Templates(TEMPLATE_CACHE))::render),
+                Named.as("push-render"));
+        push.flatMapValues(ChannelResult::messages, Named.as("push-messages"))
+                .to(topics.pushOutbox().name(), topics.pushOutbox().produced("push-outbox-sink"));
+
+        KStream<String, ChannelResult<MailMessage>> mail = byChannel.get("channel-mail").processValues(
+                () -> new ChannelStep<>(new MailRenderer(new Templates(TEMPLATE_CACHE))::render),
+                Named.as("mail-render"));
+        mail.flatMapValues(ChannelResult::messages, Named.as("mail-messages"))
+                .to(topics.mailOutbox().name(), topics.mailOutbox().produced("mail-outbox-sink"));
+
+        return push.mapValues(ChannelResult::outcome, Named.as("push-outcomes"))
+                .merge(mail.mapValues(ChannelResult::outcome, Named.as("mail-outcomes")), Named.as("outcomes"));
+    }
+
+    /** Per-campaign counts in one-minute and one-hour windows, queryable for the retention period. */
+    private static void summaries(HeraldTopologyConfig config, HeraldSerdes serdes, KStream<String, Outcome> outcomes) {
+        KGroupedStream<String, Outcome> byCampaign = outcomes
+                .selectKey((recipientId, outcome) -> outcome.getCampaignId(), Named.as("outcomes-key-by-campaign"))
+                .repartition(Repartitioned.<String, Outcome>as(OUTCOMES_BY_CAMPAIGN_REPARTITION)
+                        .withKeySerde(serdes.string())
+                        .withValueSerde(serdes.outcome()))
+                .groupByKey(Grouped.with("outcomes-grouped-by-campaign", serdes.string(), serdes.outcome()));
+        SummaryAggregator aggregator = new SummaryAggregator();
+        window(byCampaign, aggregator, config, HeraldTopologyConfig.MINUTE, StoreNames.SUMMARY_MINUTE, serdes);
+        window(byCampaign, aggregator, config, HeraldTopologyConfig.HOUR, StoreNames.SUMMARY_HOUR, serdes);
+    }
+
+    private static void window(KGroupedStream<String, Outcome> byCampaign, SummaryAggregator aggregator,
+            HeraldTopologyConfig config, Duration size, String store, HeraldSerdes serdes) {
+        byCampaign.windowedBy(TimeWindows.ofSizeAndGrace(size, config.summaryGrace()))
+                .aggregate(aggregator, aggregator, Named.as(store.replace("-store", "-aggregate")),
+                        Materialized.<String, Summary, WindowStore<Bytes, byte[]>>as(store)
+                                .withKeySerde(serdes.string())
+                                .withValueSerde(serdes.summary())
+                                // Queried for days, so retention is explicit (the default is only size + grace).
+                                .withRetention(config.summaryRetention())
+                                // Many outcomes per campaign per window: the cache folds them before the changelog.
+                                .withCachingEnabled());
+    }
+
+    /** Outcomes and partition reports meet per run; a run completes once, onto run-summaries. */
+    private static void runs(StreamsBuilder builder, HeraldTopics topics, HeraldSerdes serdes,
+            KStream<String, Outcome> outcomes, KStream<String, FanoutReport> reports) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.RUN_SUMMARY), serdes.string(), serdes.runSummary()));
+        KStream<String, RunEvent> outcomeEvents = outcomes.map(
+                (recipientId, outcome) -> KeyValue.pair(outcome.getRunId(), new RunEvent(outcome)),
+                Named.as("outcomes-as-run-events"));
+        KStream<String, RunEvent> reportEvents = reports.mapValues(report -> new RunEvent(report),
+                Named.as("reports-as-run-events"));
+        outcomeEvents.merge(reportEvents, Named.as("run-events-merge"))
+                .repartition(Repartitioned.<String, RunEvent>as(RUN_EVENTS_REPARTITION)
+                        .withKeySerde(serdes.string())
+                        .withValueSerde(serdes.runEvent()))
+                .process(() -> new RunLedgerProcessor(StoreNames.RUN_SUMMARY), Named.as("run-ledger"),
+                        StoreNames.RUN_SUMMARY)
+                .to(topics.runSummaries().name(), topics.runSummaries().produced("run-summaries-sink"));
+    }
+}

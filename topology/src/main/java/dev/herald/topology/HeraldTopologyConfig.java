@@ -1,0 +1,70 @@
+package dev.herald.topology;
+
+import java.time.Duration;
+
+/**
+ * Everything the topology's shape and behaviour depend on; the topology is a pure function of this.
+ *
+ * @param topicPrefix          prefix of every external topic name, e.g. {@code herald.}
+ * @param recipientsPartitions partitions of the recipients topic: jobs are multicast to each of them
+ * @param schedulerInterval    how often (wall clock) the scheduler looks for due campaigns
+ * @param misfireThreshold     a fire later than this is a misfire and follows the campaign's misfire policy
+ * @param fanoutInterval       how often (wall clock) each partition's fan-out works on its open runs
+ * @param fanoutChunkSize      recipients scanned per partition per fan-out step, bounding time between commits
+ * @param summaryRetention     how long windowed summaries stay queryable
+ * @param summaryGrace         how late an outcome may arrive and still count in its window
+ */
+public record HeraldTopologyConfig(
+        String topicPrefix,
+        int recipientsPartitions,
+        Duration schedulerInterval,
+        Duration misfireThreshold,
+        Duration fanoutInterval,
+        int fanoutChunkSize,
+        Duration summaryRetention,
+        Duration summaryGrace) {
+
+    public static final Duration MINUTE = Duration.ofMinutes(1);
+    public static final Duration HOUR = Duration.ofHours(1);
+
+    public HeraldTopologyConfig {
+        require(topicPrefix != null && topicPrefix.matches("[A-Za-z0-9._-]*"), "herald.topic.prefix",
+                "may hold only letters, digits, '.', '_' and '-'", topicPrefix);
+        require(recipientsPartitions >= 1, "herald.recipients.partitions", "must be at least 1", recipientsPartitions);
+        require(positive(schedulerInterval), "herald.scheduler.interval", "must be positive", schedulerInterval);
+        require(misfireThreshold != null && !misfireThreshold.isNegative(), "herald.scheduler.misfire.threshold",
+                "must not be negative", misfireThreshold);
+        require(positive(fanoutInterval), "herald.fanout.interval", "must be positive", fanoutInterval);
+        require(fanoutChunkSize >= 1, "herald.fanout.chunk.size", "must be at least 1", fanoutChunkSize);
+        require(summaryGrace != null && !summaryGrace.isNegative(), "herald.summary.grace", "must not be negative",
+                summaryGrace);
+        require(summaryRetention != null && summaryRetention.compareTo(HOUR.plus(summaryGrace)) >= 0,
+                "herald.summary.retention", "must cover the hourly window plus grace (" + HOUR.plus(summaryGrace) + ")",
+                summaryRetention);
+    }
+
+    public static HeraldTopologyConfig defaults() {
+        return new HeraldTopologyConfig("herald.", 4, Duration.ofSeconds(1), Duration.ofMinutes(1),
+                Duration.ofMillis(100), 2_000, Duration.ofDays(7), Duration.ofMinutes(5));
+    }
+
+    public HeraldTopologyConfig withRecipientsPartitions(int partitions) {
+        return new HeraldTopologyConfig(topicPrefix, partitions, schedulerInterval, misfireThreshold, fanoutInterval,
+                fanoutChunkSize, summaryRetention, summaryGrace);
+    }
+
+    public HeraldTopologyConfig withFanoutChunkSize(int chunkSize) {
+        return new HeraldTopologyConfig(topicPrefix, recipientsPartitions, schedulerInterval, misfireThreshold,
+                fanoutInterval, chunkSize, summaryRetention, summaryGrace);
+    }
+
+    private static boolean positive(Duration d) {
+        return d != null && !d.isZero() && !d.isNegative();
+    }
+
+    private static void require(boolean ok, String setting, String rule, Object value) {
+        if (!ok) {
+            throw new IllegalArgumentException(setting + " " + rule + " (was " + value + ")");
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package dev.herald.topology;
+
+/** Names of the state stores; they name changelog topics too, so they never change once released. */
+public final class StoreNames {
+    public static final String CAMPAIGNS = "campaigns-store";
+    public static final String SCHEDULER = "scheduler-store";
+    public static final String JOB_RUNS = "job-runs-store";
+    public static final String RECIPIENTS = "recipients-store";
+    public static final String FANOUT_CURSORS = "fanout-cursors-store";
+    public static final String SUMMARY_MINUTE = "summary-1m-store";
+    public static final String SUMMARY_HOUR = "summary-1h-store";
+    public static final String RUN_SUMMARY = "run-summary-store";
+
+    private StoreNames() {
+    }
+}

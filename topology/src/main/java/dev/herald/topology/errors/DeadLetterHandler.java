@@ -1,0 +1,151 @@
+package dev.herald.topology.errors;
+
+import dev.herald.avro.DeadLetter;
+import dev.herald.serdes.AvroSerde;
+import dev.herald.serdes.SchemaRegistryClients;
+import dev.herald.serdes.SchemaRegistryException;
+import dev.herald.topology.HeraldStreamsConfig;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.ProductionExceptionHandler;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends every record Herald cannot read, process or produce to the dead-letters topic, with its original bytes, and
+ * lets processing continue. The dead letter is written by Kafka Streams in the task's transaction (KIP-1034), so
+ * under exactly-once a record is either processed or dead-lettered, never both or neither.
+ */
+public final class DeadLetterHandler
+        implements DeserializationExceptionHandler, ProcessingExceptionHandler, ProductionExceptionHandler {
+
+    public static final String STAGE_DESERIALIZATION = "deserialization";
+    public static final String STAGE_PROCESSING = "processing";
+    public static final String STAGE_PRODUCTION = "production";
+
+    public static final String HEADER_STAGE = "herald.error.stage";
+    public static final String HEADER_CLASS = "herald.error.class";
+    public static final String HEADER_MESSAGE = "herald.error.message";
+    public static final String HEADER_SOURCE = "herald.error.source";
+
+    private static final Logger log = LoggerFactory.getLogger(DeadLetterHandler.class);
+
+    private String topic;
+    private Serializer<DeadLetter> serializer;
+
+    @Override
+    public void configure(Map<String, ?> configs) {
+        topic = required(configs, HeraldStreamsConfig.DEAD_LETTERS_TOPIC);
+        String registryUrl = required(configs, HeraldStreamsConfig.SCHEMA_REGISTRY_URL);
+        serializer = AvroSerde.forValue(DeadLetter.class, SchemaRegistryClients.fromUrl(registryUrl)).serializer();
+    }
+
+    @Override
+    public DeserializationExceptionHandler.Response handleError(ErrorHandlerContext context,
+            ConsumerRecord<byte[], byte[]> record, Exception exception) {
+        if (isRegistryOutage(exception)) {
+            return DeserializationExceptionHandler.Response.fail();
+        }
+        return DeserializationExceptionHandler.Response.resume(List.of(deadLetter(STAGE_DESERIALIZATION, context,
+                record.key(), record.value(), exception)));
+    }
+
+    @Override
+    public ProcessingExceptionHandler.Response handleError(ErrorHandlerContext context, Record<?, ?> record,
+            Exception exception) {
+        if (isRegistryOutage(exception)) {
+            return ProcessingExceptionHandler.Response.fail();
+        }
+        boolean unreadable = exception instanceof UnreadableRecordException;
+        return ProcessingExceptionHandler.Response.resume(List.of(deadLetter(
+                unreadable ? STAGE_DESERIALIZATION : STAGE_PROCESSING, context, context.sourceRawKey(),
+                context.sourceRawValue(), unreadable ? (Exception) exception.getCause() : exception)));
+    }
+
+    @Override
+    public ProductionExceptionHandler.Response handleError(ErrorHandlerContext context,
+            ProducerRecord<byte[], byte[]> record, Exception exception) {
+        if (exception instanceof RetriableException) {
+            return ProductionExceptionHandler.Response.retry();
+        }
+        return ProductionExceptionHandler.Response.resume(List.of(deadLetter(STAGE_PRODUCTION, context,
+                record.key(), record.value(), exception)));
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes")
+    public ProductionExceptionHandler.Response handleSerializationError(ErrorHandlerContext context,
+            ProducerRecord record, Exception exception, SerializationExceptionOrigin origin) {
+        if (isRegistryOutage(exception)) {
+            return ProductionExceptionHandler.Response.fail();
+        }
+        // The record never became bytes; keep the source record's bytes so the input that led here is not lost.
+        return ProductionExceptionHandler.Response.resume(List.of(deadLetter(STAGE_PRODUCTION, context,
+                context.sourceRawKey(), context.sourceRawValue(), exception)));
+    }
+
+    private ProducerRecord<byte[], byte[]> deadLetter(String stage, ErrorHandlerContext context, byte[] key,
+            byte[] value, Exception exception) {
+        String message = String.valueOf(exception.getMessage());
+        log.warn("Dead-lettering a record: stage={} node={} source={}-{}@{} error={}: {}", stage,
+                context.processorNodeId(), context.topic(), context.partition(), context.offset(),
+                exception.getClass().getName(), message);
+        DeadLetter letter = DeadLetter.newBuilder()
+                .setStage(stage)
+                .setProcessorNode(context.processorNodeId())
+                .setTopic(context.topic())
+                .setPartition(context.partition())
+                .setOffset(context.offset())
+                .setKey(key == null ? null : ByteBuffer.wrap(key))
+                .setValue(value == null ? null : ByteBuffer.wrap(value))
+                .setErrorClass(exception.getClass().getName())
+                .setErrorMessage(message)
+                .setFailedAt(Instant.now())
+                .build();
+        Headers headers = new RecordHeaders()
+                .add(HEADER_STAGE, utf8(stage))
+                .add(HEADER_CLASS, utf8(exception.getClass().getName()))
+                .add(HEADER_MESSAGE, utf8(message))
+                .add(HEADER_SOURCE, utf8(context.topic() + "-" + context.partition() + "@" + context.offset()));
+        return new ProducerRecord<>(topic, null, null, key, serializer.serialize(topic, letter), headers);
+    }
+
+    /**
+     * A registry that cannot be reached says nothing about the record: dead-lettering would lose good records during
+     * an outage, so the task fails instead and the record is retried after the restart (exactly-once keeps it whole).
+     */
+    static boolean isRegistryOutage(Throwable exception) {
+        for (Throwable t = exception; t != null; t = t.getCause()) {
+            if (t instanceof SchemaRegistryException registry && registry.isRetriable()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String required(Map<String, ?> configs, String name) {
+        Object value = configs.get(name);
+        if (value == null || value.toString().isBlank()) {
+            throw new ConfigException(name, value, "DeadLetterHandler needs " + name);
+        }
+        return value.toString();
+    }
+}

@@ -1,0 +1,222 @@
+package dev.herald.topology.fanout;
+
+import dev.herald.avro.Audience;
+import dev.herald.avro.Campaign;
+import dev.herald.avro.Channel;
+import dev.herald.avro.Delivery;
+import dev.herald.avro.FanoutCursor;
+import dev.herald.avro.FanoutReport;
+import dev.herald.avro.Job;
+import dev.herald.avro.Recipient;
+import dev.herald.topology.Counters;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a job into deliveries for the recipients of this task's partition, in bounded chunks: each step scans at most
+ * a chunk of recipients (and stays within the campaign's rate), persists its cursor with its output, and returns, so
+ * a huge run never holds the stream thread past its poll interval and resumes where it stopped after a crash. When
+ * the partition is done it emits one FanoutReport with the number of deliveries it produced.
+ *
+ * <p>Emits {@link Delivery} records keyed by recipient id and {@link FanoutReport} records keyed by run id.
+ */
+public final class FanoutProcessor implements Processor<String, Job, String, SpecificRecord> {
+
+    private static final Logger log = LoggerFactory.getLogger(FanoutProcessor.class);
+
+    private final String cursorStoreName;
+    private final String recipientStoreName;
+    private final int partitionCount;
+    private final java.time.Duration interval;
+    private final int chunkSize;
+    private final Map<String, RateBudget> budgets = new HashMap<>();
+
+    private ProcessorContext<String, SpecificRecord> context;
+    private KeyValueStore<String, FanoutCursor> cursors;
+    private TimestampedKeyValueStore<String, Recipient> recipients;
+    private int partition;
+    private Counters counters;
+
+    public FanoutProcessor(String cursorStoreName, String recipientStoreName, int partitionCount,
+            java.time.Duration interval, int chunkSize) {
+        this.cursorStoreName = cursorStoreName;
+        this.recipientStoreName = recipientStoreName;
+        this.partitionCount = partitionCount;
+        this.interval = interval;
+        this.chunkSize = chunkSize;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SpecificRecord> context) {
+        this.context = context;
+        this.cursors = context.getStateStore(cursorStoreName);
+        this.recipients = context.getStateStore(recipientStoreName);
+        this.partition = context.taskId().partition();
+        this.counters = new Counters(context.metrics(), "fanout", context.taskId());
+        context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, this::stepAll);
+    }
+
+    @Override
+    public void process(Record<String, Job> record) {
+        Job job = record.value();
+        if (cursors.get(job.getRunId()) != null) {
+            log.info("Run {} is already fanning out on partition {}; job ignored", job.getRunId(), partition);
+            return;
+        }
+        FanoutCursor cursor = FanoutCursor.newBuilder().setJob(job).build();
+        long now = context.currentSystemTimeMs();
+        // Start at once rather than at the next punctuation: small runs finish within the job's own commit.
+        step(job.getRunId(), cursor, chunkSize, now);
+    }
+
+    private void stepAll(long now) {
+        List<KeyValue<String, FanoutCursor>> open = new ArrayList<>();
+        try (KeyValueIterator<String, FanoutCursor> all = cursors.all()) {
+            all.forEachRemaining(open::add);
+        }
+        if (open.isEmpty()) {
+            return;
+        }
+        int share = Math.max(1, chunkSize / open.size());
+        for (KeyValue<String, FanoutCursor> entry : open) {
+            step(entry.key, entry.value, share, now);
+        }
+    }
+
+    private void step(String runId, FanoutCursor cursor, int scanBudget, long now) {
+        Job job = cursor.getJob();
+        Campaign campaign = job.getCampaign();
+        List<Channel> channels = new ArrayList<>(new LinkedHashSet<>(campaign.getChannels()));
+        RateBudget budget = budgets.computeIfAbsent(runId, id -> budgetFor(campaign, channels.size(), now));
+        long allowed = budget.available(now);
+        Step step = new Step(job, channels, scanBudget, allowed, now);
+        boolean done = campaign.getAudience().getRecipientIds().isEmpty()
+                ? scanTable(cursor, step)
+                : lookUpIds(cursor, step);
+        budget.spend(step.produced);
+        cursor.setDeliveries(cursor.getDeliveries() + step.produced);
+        counters.add("deliveries", step.produced);
+        if (done) {
+            context.forward(new Record<>(runId, FanoutReport.newBuilder()
+                    .setRunId(runId)
+                    .setCampaignId(job.getCampaignId())
+                    .setPartition(partition)
+                    .setPartitionCount(partitionCount)
+                    .setDeliveries(cursor.getDeliveries())
+                    .build(), now));
+            cursors.delete(runId);
+            budgets.remove(runId);
+            log.info("Run {} fanned out on partition {}: {} deliveries", runId, partition, cursor.getDeliveries());
+        } else {
+            cursors.put(runId, cursor);
+        }
+    }
+
+    private boolean scanTable(FanoutCursor cursor, Step step) {
+        String lastKey = cursor.getLastKey();
+        Audience audience = cursor.getJob().getCampaign().getAudience();
+        try (KeyValueIterator<String, ValueAndTimestamp<Recipient>> it =
+                     lastKey == null ? recipients.all() : recipients.range(lastKey, null)) {
+            while (it.hasNext() && step.canTakeMore()) {
+                KeyValue<String, ValueAndTimestamp<Recipient>> entry = it.next();
+                if (entry.key.equals(lastKey)) {
+                    continue; // range() includes its lower bound, which was handled by the previous step
+                }
+                step.scanned++;
+                lastKey = entry.key;
+                Recipient recipient = entry.value == null ? null : entry.value.value();
+                if (recipient != null && AudienceMatcher.matches(audience, recipient)) {
+                    step.deliver(entry.key, recipient);
+                }
+            }
+            cursor.setLastKey(lastKey);
+            return !it.hasNext();
+        }
+    }
+
+    private boolean lookUpIds(FanoutCursor cursor, Step step) {
+        List<String> ids = cursor.getJob().getCampaign().getAudience().getRecipientIds();
+        Audience audience = cursor.getJob().getCampaign().getAudience();
+        int i = cursor.getNextIdIndex();
+        while (i < ids.size() && step.canTakeMore()) {
+            String id = ids.get(i++);
+            step.scanned++;
+            if (ownerOf(id) != partition) {
+                continue;
+            }
+            ValueAndTimestamp<Recipient> found = recipients.get(id);
+            if (found == null || found.value() == null) {
+                step.deliver(id, null); // counted as MISSING unknown_recipient by the channel branch
+            } else if (AudienceMatcher.matches(audience, found.value())) {
+                step.deliver(id, found.value());
+            }
+        }
+        cursor.setNextIdIndex(i);
+        return i >= ids.size();
+    }
+
+    /** The partition the default producer partitioner puts this recipient key in. */
+    private int ownerOf(String recipientId) {
+        return Utils.toPositive(Utils.murmur2(recipientId.getBytes(StandardCharsets.UTF_8))) % partitionCount;
+    }
+
+    private RateBudget budgetFor(Campaign campaign, int channelCount, long now) {
+        Integer rate = campaign.getLimits() == null ? null : campaign.getLimits().getMessagesPerSecond();
+        return rate == null ? RateBudget.unlimited(now)
+                : new RateBudget((double) rate / partitionCount, channelCount, now);
+    }
+
+    /** One bounded step of one run. */
+    private final class Step {
+        final Job job;
+        final List<Channel> channels;
+        final int scanBudget;
+        final long allowed;
+        final long now;
+        int scanned;
+        long produced;
+
+        Step(Job job, List<Channel> channels, int scanBudget, long allowed, long now) {
+            this.job = job;
+            this.channels = channels;
+            this.scanBudget = scanBudget;
+            this.allowed = allowed;
+            this.now = now;
+        }
+
+        boolean canTakeMore() {
+            return scanned < scanBudget && produced + channels.size() <= allowed;
+        }
+
+        void deliver(String recipientId, Recipient recipient) {
+            for (Channel channel : channels) {
+                context.forward(new Record<>(recipientId, (SpecificRecord) Delivery.newBuilder()
+                        .setRunId(job.getRunId())
+                        .setCampaignId(job.getCampaignId())
+                        .setChannel(channel)
+                        .setRecipientId(recipientId)
+                        .setRecipient(recipient)
+                        .setJob(job)
+                        .build(), now));
+                produced++;
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.herald.topology.summary;
+
+import dev.herald.avro.Channel;
+import dev.herald.avro.ChannelCounts;
+import dev.herald.avro.Outcome;
+import java.util.Map;
+
+/** Adds outcomes into the per-channel counts and reason tallies that Summary and RunSummary share. */
+public final class Counts {
+    private Counts() {
+    }
+
+    public static ChannelCounts empty() {
+        return ChannelCounts.newBuilder().build();
+    }
+
+    public static void add(ChannelCounts push, ChannelCounts mail, Map<String, Long> reasons, Outcome outcome) {
+        ChannelCounts counts = outcome.getChannel() == Channel.PUSH ? push : mail;
+        switch (outcome.getResult()) {
+            case SUCCESS -> counts.setSuccess(counts.getSuccess() + 1);
+            case ERROR -> counts.setError(counts.getError() + 1);
+            case MISSING -> counts.setMissing(counts.getMissing() + 1);
+            case FILTERED -> counts.setFiltered(counts.getFiltered() + 1);
+        }
+        counts.setMessages(counts.getMessages() + outcome.getMessages());
+        if (outcome.getReason() != null) {
+            reasons.merge(outcome.getReason(), 1L, Long::sum);
+        }
+    }
+
+    /** Deliveries counted in every result of both channels. */
+    public static long deliveries(ChannelCounts push, ChannelCounts mail) {
+        return total(push) + total(mail);
+    }
+
+    private static long total(ChannelCounts c) {
+        return c.getSuccess() + c.getError() + c.getMissing() + c.getFiltered();
+    }
+}

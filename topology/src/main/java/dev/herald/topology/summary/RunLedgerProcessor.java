@@ -1,0 +1,101 @@
+package dev.herald.topology.summary;
+
+import dev.herald.avro.FanoutReport;
+import dev.herald.avro.Outcome;
+import dev.herald.avro.RunEvent;
+import dev.herald.avro.RunStatus;
+import dev.herald.avro.RunSummary;
+import dev.herald.topology.Counters;
+import dev.herald.topology.errors.InvalidRecordException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps each run's RunSummary and completes it exactly once: when every partition has reported its deliveries and
+ * the outcomes counted add up to them. Only the completion is forwarded (to run-summaries); progress is queried from
+ * the store. An event for a run already completed, or a second report from one partition, breaks that invariant and
+ * is dead-lettered rather than silently miscounted.
+ */
+public final class RunLedgerProcessor implements Processor<String, RunEvent, String, RunSummary> {
+
+    private static final Logger log = LoggerFactory.getLogger(RunLedgerProcessor.class);
+
+    private final String storeName;
+    private ProcessorContext<String, RunSummary> context;
+    private KeyValueStore<String, RunSummary> runs;
+    private Counters counters;
+
+    public RunLedgerProcessor(String storeName) {
+        this.storeName = storeName;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, RunSummary> context) {
+        this.context = context;
+        this.runs = context.getStateStore(storeName);
+        this.counters = new Counters(context.metrics(), "runs", context.taskId());
+    }
+
+    @Override
+    public void process(Record<String, RunEvent> record) {
+        String runId = record.key();
+        Instant at = Instant.ofEpochMilli(record.timestamp());
+        Object event = record.value().getEvent();
+        RunSummary run = runs.get(runId);
+        if (run == null) {
+            run = start(runId, event, at);
+        } else if (run.getStatus() == RunStatus.COMPLETED) {
+            throw new InvalidRecordException("run " + runId + " is already COMPLETED; late event " + event);
+        }
+        run.setReasons(new HashMap<>(run.getReasons()));
+        if (event instanceof Outcome outcome) {
+            Counts.add(run.getPush(), run.getMail(), run.getReasons(), outcome);
+        } else if (event instanceof FanoutReport report) {
+            if (run.getReportedPartitions().contains(report.getPartition())) {
+                throw new InvalidRecordException("run " + runId + ": partition " + report.getPartition()
+                        + " reported twice");
+            }
+            run.setReportedPartitions(new ArrayList<>(run.getReportedPartitions()));
+            run.getReportedPartitions().add(report.getPartition());
+            run.setPartitionCount(report.getPartitionCount());
+            run.setExpected(run.getExpected() + report.getDeliveries());
+        } else {
+            throw new InvalidRecordException("run " + runId + ": unknown event " + event);
+        }
+        run.setUpdatedAt(at);
+        if (isComplete(run)) {
+            run.setStatus(RunStatus.COMPLETED);
+            run.setCompletedAt(at);
+            counters.count("completed");
+            log.info("Run {} completed: {} deliveries", runId, run.getExpected());
+            context.forward(new Record<>(runId, run, record.timestamp()));
+        }
+        runs.put(runId, run);
+    }
+
+    static boolean isComplete(RunSummary run) {
+        return run.getPartitionCount() > 0
+                && run.getReportedPartitions().size() == run.getPartitionCount()
+                && Counts.deliveries(run.getPush(), run.getMail()) == run.getExpected();
+    }
+
+    private static RunSummary start(String runId, Object event, Instant at) {
+        String campaignId = event instanceof Outcome o ? o.getCampaignId() : ((FanoutReport) event).getCampaignId();
+        return RunSummary.newBuilder()
+                .setRunId(runId)
+                .setCampaignId(campaignId)
+                .setStatus(RunStatus.RUNNING)
+                .setPush(Counts.empty())
+                .setMail(Counts.empty())
+                .setStartedAt(at)
+                .setUpdatedAt(at)
+                .build();
+    }
+}
