@@ -1,0 +1,81 @@
+package dev.herald.query;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.streams.state.HostInfo;
+
+/** A cluster whose key ownership and readiness the test decides, with addresses filled in once servers bind. */
+final class FakeCluster implements Cluster {
+    private final Directory directory;
+    private final String name;
+    private volatile boolean ready = true;
+
+    FakeCluster(Directory directory, String name) {
+        this.directory = directory;
+        this.name = name;
+    }
+
+    /** Shared by the instances of one test: where each named instance listens and who owns which key. */
+    static final class Directory {
+        private final Map<String, HostInfo> hosts = new HashMap<>();
+        private final Map<String, String> owners = new HashMap<>();
+        private final String defaultOwner;
+
+        Directory(String defaultOwner) {
+            this.defaultOwner = defaultOwner;
+        }
+
+        synchronized void listen(String name, int port) {
+            hosts.put(name, new HostInfo("127.0.0.1", port));
+        }
+
+        synchronized void own(String key, String name) {
+            owners.put(key, name);
+        }
+
+        synchronized HostInfo host(String name) {
+            return hosts.get(name);
+        }
+
+        synchronized String ownerName(String key) {
+            return owners.getOrDefault(key, defaultOwner);
+        }
+
+        synchronized List<HostInfo> all() {
+            return new ArrayList<>(hosts.values());
+        }
+    }
+
+    void ready(boolean ready) {
+        this.ready = ready;
+    }
+
+    @Override
+    public HostInfo self() {
+        HostInfo self = directory.host(name);
+        return self != null ? self : new HostInfo("127.0.0.1", 0);
+    }
+
+    @Override
+    public Optional<HostInfo> ownerOf(String store, String key) {
+        return Optional.ofNullable(directory.host(directory.ownerName(key)));
+    }
+
+    @Override
+    public List<HostInfo> instances() {
+        return directory.all();
+    }
+
+    @Override
+    public boolean ready() {
+        return ready;
+    }
+
+    @Override
+    public String state() {
+        return ready ? "RUNNING" : "REBALANCING";
+    }
+}
