@@ -1,0 +1,66 @@
+package dev.herald.app;
+
+import dev.herald.query.HeraldQueryService;
+import dev.herald.query.HttpApi;
+import dev.herald.query.KafkaStreamsCluster;
+import dev.herald.query.KafkaStreamsStoreSource;
+import dev.herald.query.LocalQueries;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.state.HostInfo;
+
+/** Wires the HTTP API of one instance: queries over its Kafka Streams stores, routing by its metadata, metrics. */
+final class HttpEndpoint implements AutoCloseable {
+    private final HttpApi api;
+    private final KafkaStreamsMetrics streamsMetrics;
+    private final JvmGcMetrics gcMetrics;
+    private final HeraldMeters heraldMeters;
+
+    private HttpEndpoint(HttpApi api, KafkaStreamsMetrics streamsMetrics, JvmGcMetrics gcMetrics,
+            HeraldMeters heraldMeters) {
+        this.api = api;
+        this.streamsMetrics = streamsMetrics;
+        this.gcMetrics = gcMetrics;
+        this.heraldMeters = heraldMeters;
+    }
+
+    static HttpEndpoint start(HeraldConfig config, KafkaStreams streams, String deadLetterTopic) {
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // Herald's own sensors are published by HeraldMeters under herald_*; keep the generic binder's copy out.
+        metrics.config().meterFilter(MeterFilter.denyNameStartsWith("kafka.herald."));
+        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(metrics);
+        HeraldMeters heraldMeters = new HeraldMeters(streams, deadLetterTopic, metrics);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(metrics);
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
+        HostInfo self = new HostInfo(config.advertisedHost(), config.advertisedPort());
+        HeraldQueryService service = new HeraldQueryService(
+                new LocalQueries(new KafkaStreamsStoreSource(streams)), new KafkaStreamsCluster(streams, self));
+        HttpApi api = HttpApi.start(config.httpHost(), config.httpPort(), service, metrics,
+                config.topology().summaryRetention(), Clock.systemUTC());
+        return new HttpEndpoint(api, streamsMetrics, gc, heraldMeters);
+    }
+
+    int port() {
+        return api.port();
+    }
+
+    @Override
+    public void close() {
+        api.close();
+        heraldMeters.close();
+        streamsMetrics.close();
+        gcMetrics.close();
+    }
+}

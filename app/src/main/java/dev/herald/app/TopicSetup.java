@@ -1,0 +1,84 @@
+package dev.herald.app;
+
+import dev.herald.topology.HeraldTopics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates Herald's topics with their partition counts when missing, and refuses to start when existing ones do not
+ * fit: ticks must be co-partitioned with campaigns (they are joined), and the recipients topic must have exactly as
+ * many partitions as jobs are multicast to.
+ */
+final class TopicSetup {
+    private static final Logger log = LoggerFactory.getLogger(TopicSetup.class);
+
+    private TopicSetup() {
+    }
+
+    static void ensure(Admin admin, HeraldTopics topics, HeraldConfig config) {
+        int campaignPartitions = config.campaignPartitions();
+        int recipientPartitions = config.topology().recipientsPartitions();
+        Map<String, Integer> wanted = Map.of(
+                topics.campaigns().name(), campaignPartitions,
+                topics.scheduleTicks().name(), campaignPartitions,
+                topics.runSummaries().name(), campaignPartitions,
+                topics.deadLetters().name(), campaignPartitions,
+                topics.recipients().name(), recipientPartitions,
+                topics.pushOutbox().name(), recipientPartitions,
+                topics.mailOutbox().name(), recipientPartitions);
+        try {
+            List<NewTopic> missing = new ArrayList<>();
+            var existing = admin.listTopics().names().get();
+            for (var entry : wanted.entrySet()) {
+                if (!existing.contains(entry.getKey())) {
+                    NewTopic topic = new NewTopic(entry.getKey(), Optional.of(entry.getValue()), Optional.empty());
+                    if (topics.compacted().contains(entry.getKey())) {
+                        topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+                    }
+                    missing.add(topic);
+                }
+            }
+            if (!missing.isEmpty()) {
+                try {
+                    admin.createTopics(missing).all().get();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+                log.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
+            }
+            Map<String, TopicDescription> described = admin.describeTopics(wanted.keySet()).allTopicNames().get();
+            requirePartitions(described, topics.campaigns().name(), campaignPartitions, "herald.campaign.partitions");
+            requirePartitions(described, topics.scheduleTicks().name(), campaignPartitions,
+                    "herald.campaign.partitions");
+            requirePartitions(described, topics.recipients().name(), recipientPartitions,
+                    "herald.recipients.partitions");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while setting up topics", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not set up Herald's topics: " + e.getCause().getMessage(),
+                    e.getCause());
+        }
+    }
+
+    private static void requirePartitions(Map<String, TopicDescription> described, String topic, int expected,
+            String setting) {
+        int actual = described.get(topic).partitions().size();
+        if (actual != expected) {
+            throw new HeraldConfig.ConfigException(setting, "is " + expected + " but topic " + topic + " has " + actual
+                    + " partitions; set it to " + actual + " (or recreate the topic)");
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.herald.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Configuration layers in order (defaults, file, environment, flags) and names the setting it rejects. */
+class HeraldConfigTest {
+
+    @Test
+    void defaultsRunTheEmbeddedDemo() {
+        HeraldConfig config = HeraldConfig.load(Map.of());
+
+        assertThat(config.embedded()).isTrue();
+        assertThat(config.demo()).isTrue();
+        assertThat(config.httpPort()).isEqualTo(8080);
+        assertThat(config.stateDir()).isEqualTo(Path.of(".herald", "state"));
+        assertThat(config.topology().recipientsPartitions()).isEqualTo(4);
+    }
+
+    @Test
+    void fileThenEnvironmentThenFlagsOverrideEachOther(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("herald.properties");
+        Files.writeString(file, """
+                herald.http.port=9000
+                herald.application.id=from-file
+                herald.fanout.chunk.size=10
+                kafka.num.stream.threads=2
+                """);
+
+        HeraldConfig config = HeraldConfig.load(
+                Map.of("HERALD_CONFIG_FILE", file.toString(), "HERALD_APPLICATION_ID", "from-env",
+                        "HERALD_FANOUT_CHUNK_SIZE", "20", "PATH", "/usr/bin"),
+                "--fanout.chunk.size=30", "--herald.scheduler.interval", "250ms");
+
+        assertThat(config.httpPort()).isEqualTo(9000);
+        assertThat(config.applicationId()).isEqualTo("from-env");
+        assertThat(config.topology().fanoutChunkSize()).isEqualTo(30);
+        assertThat(config.topology().schedulerInterval()).isEqualTo(Duration.ofMillis(250));
+        assertThat(config.kafka()).containsEntry("num.stream.threads", "2");
+    }
+
+    @Test
+    void clusterModeNeedsASchemaRegistry() {
+        assertThatThrownBy(() -> HeraldConfig.load(Map.of(), "--bootstrap.servers=kafka:9092"))
+                .isInstanceOf(HeraldConfig.ConfigException.class)
+                .hasMessageStartingWith("herald.schema.registry.url");
+
+        HeraldConfig config = HeraldConfig.load(Map.of(), "--bootstrap.servers=kafka:9092",
+                "--schema.registry.url=http://registry:8081", "--advertised.host=herald-1");
+        assertThat(config.embedded()).isFalse();
+        assertThat(config.demo()).isFalse();
+        assertThat(config.advertised()).isEqualTo("herald-1:8080");
+    }
+
+    @Test
+    void badValuesStopStartUpNamingTheSetting() {
+        assertThatThrownBy(() -> HeraldConfig.load(Map.of("HERALD_HTTP_PORT", "eighty")))
+                .hasMessageStartingWith("herald.http.port");
+        assertThatThrownBy(() -> HeraldConfig.load(Map.of(), "--recipients.partitions=0"))
+                .hasMessageStartingWith("herald.recipients.partitions");
+        assertThatThrownBy(() -> HeraldConfig.load(Map.of(), "--summary.retention=30m"))
+                .hasMessageStartingWith("herald.summary.retention");
+        assertThatThrownBy(() -> HeraldConfig.load(Map.of(), "--scheduler.interval=soon"))
+                .hasMessageStartingWith("herald.scheduler.interval");
+        assertThatThrownBy(() -> HeraldConfig.load(Map.of(), "--htpp.port=1"))
+                .hasMessageStartingWith("herald.htpp.port is not a Herald setting");
+        assertThatThrownBy(() -> HeraldConfig.load(Map.of(), "--config=/nonexistent/herald.properties"))
+                .hasMessageStartingWith("herald.config.file");
+        assertThatThrownBy(() -> HeraldConfig.load(Map.of(), "--demo=maybe")).hasMessageStartingWith("herald.demo");
+    }
+}

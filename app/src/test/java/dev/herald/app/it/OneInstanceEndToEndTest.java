@@ -1,0 +1,71 @@
+package dev.herald.app.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.app.Herald;
+import dev.herald.avro.MailMessage;
+import dev.herald.avro.PushMessage;
+import dev.herald.avro.RunSummary;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+/** One Herald instance on a real broker: the outboxes hold exactly the expected messages and HTTP agrees with them. */
+class OneInstanceEndToEndTest {
+    private static final int RECIPIENTS = 300;
+
+    @Test
+    void outboxesHoldExactlyTheExpectedMessagesAndHttpSummariesMatchThem() throws Exception {
+        try (HeraldFixture fixture = new HeraldFixture();
+             Herald herald = fixture.start(fixture.settings("one", HeraldFixture.freePort(), 2))) {
+            HeraldFixture.awaitRunning(herald);
+            fixture.produce(fixture.topics.recipients(), Population.recipients(RECIPIENTS));
+            fixture.produce(fixture.topics.campaigns(), Map.of("news", Population.campaign("news", null)));
+            HeraldFixture.await("campaign visible over HTTP",
+                    () -> fixture.getRaw(herald, "/api/campaigns/news").statusCode() == 200);
+
+            Instant slot = Instant.parse("2026-05-01T09:00:00Z");
+            String runId = "news@" + slot;
+            fixture.produce(fixture.topics.scheduleTicks(), Map.of("news", Population.tick("news", slot)));
+            String runPath = "/api/runs/" + URLEncoder.encode(runId, StandardCharsets.UTF_8);
+            HeraldFixture.await("run completed", () -> fixture.getRaw(herald, runPath).statusCode() == 200
+                    && "COMPLETED".equals(fixture.get(herald, runPath).path("status").asText()));
+
+            List<ConsumerRecord<String, PushMessage>> push = fixture.readCommitted(fixture.topics.pushOutbox());
+            List<ConsumerRecord<String, MailMessage>> mail = fixture.readCommitted(fixture.topics.mailOutbox());
+            assertThat(push).hasSize((int) Population.expectedPushMessages(RECIPIENTS));
+            assertThat(mail).hasSize((int) Population.expectedMailMessages(RECIPIENTS));
+            assertThat(push.stream().map(r -> r.value().getMessageId()).distinct()).hasSize(push.size());
+            assertThat(mail.stream().map(r -> r.value().getMessageId()).distinct()).hasSize(mail.size());
+            assertThat(push).allSatisfy(r -> assertThat(r.key()).isEqualTo(r.value().getRecipientId()));
+
+            JsonNode run = fixture.get(herald, runPath);
+            assertThat(run.path("expected").asLong()).isEqualTo(2L * RECIPIENTS);
+            assertThat(run.path("percent").asDouble()).isEqualTo(100.0);
+            assertThat(run.path("push").path("messages").asLong()).isEqualTo(push.size());
+            assertThat(run.path("mail").path("messages").asLong()).isEqualTo(mail.size());
+
+            JsonNode summary = fixture.get(herald, "/api/campaigns/news/summary?window=1h");
+            assertThat(summary.path("totals").path("push").path("messages").asLong()).isEqualTo(push.size());
+            assertThat(summary.path("totals").path("mail").path("messages").asLong()).isEqualTo(mail.size());
+            assertThat(summary.path("totals").path("push").path("filtered").asLong()).isEqualTo(RECIPIENTS / 10);
+
+            List<ConsumerRecord<String, RunSummary>> completions = fixture.readCommitted(fixture.topics.runSummaries());
+            assertThat(completions).singleElement().satisfies(c -> {
+                assertThat(c.key()).isEqualTo(runId);
+                assertThat(c.value().getExpected()).isEqualTo(2L * RECIPIENTS);
+                assertThat(c.value().getReportedPartitions()).containsExactlyInAnyOrder(0, 1);
+            });
+            HeraldFixture.await("Herald counters in /metrics", () -> fixture.getRaw(herald, "/metrics").body()
+                    .contains("herald_runs_completed_total"));
+            String metrics = fixture.getRaw(herald, "/metrics").body();
+            assertThat(metrics).contains("herald_channels_outcomes_total{channel=\"PUSH\",result=\"SUCCESS\"")
+                    .contains("herald_jobs_runs_started_total").contains("kafka_stream_");
+        }
+    }
+}
