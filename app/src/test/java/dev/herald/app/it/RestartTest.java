@@ -1,0 +1,65 @@
+package dev.herald.app.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.app.Herald;
+import dev.herald.avro.MailMessage;
+import dev.herald.avro.PushMessage;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+/** An instance stopped in the middle of a run resumes it after a restart: complete, nothing duplicated, counts equal. */
+class RestartTest {
+    private static final int RECIPIENTS = 3_000;
+
+    @Test
+    void runInterruptedByAStopCompletesAfterRestartWithoutDuplicates() throws Exception {
+        try (HeraldFixture fixture = new HeraldFixture()) {
+            Map<String, String> settings = fixture.settings("restart", HeraldFixture.freePort(), 2);
+            Instant slot = Instant.parse("2026-05-01T09:00:00Z");
+            String runPath = "/api/runs/" + URLEncoder.encode("slow@" + slot, StandardCharsets.UTF_8);
+
+            try (Herald first = fixture.start(settings)) {
+                HeraldFixture.awaitRunning(first);
+                fixture.produce(fixture.topics.recipients(), Population.recipients(RECIPIENTS));
+                // 1,500 deliveries a second: the run's 6,000 deliveries take about four seconds.
+                fixture.produce(fixture.topics.campaigns(), Map.of("slow", Population.campaign("slow", 1_500)));
+                HeraldFixture.await("campaign visible",
+                        () -> fixture.getRaw(first, "/api/campaigns/slow").statusCode() == 200);
+                fixture.produce(fixture.topics.scheduleTicks(), Map.of("slow", Population.tick("slow", slot)));
+                HeraldFixture.await("run under way", () -> fixture.getRaw(first, runPath).statusCode() == 200
+                        && fixture.get(first, runPath).path("counted").asLong() > 500);
+            }
+            assertThat(fixture.readCommitted(fixture.topics.runSummaries())).as("not complete when stopped").isEmpty();
+            long sentBeforeRestart = fixture.readCommitted(fixture.topics.pushOutbox()).size();
+            assertThat(sentBeforeRestart).isPositive().isLessThan(Population.expectedPushMessages(RECIPIENTS));
+
+            try (Herald second = fixture.start(settings)) {
+                HeraldFixture.await("run completed after restart", () -> fixture.getRaw(second, runPath)
+                        .statusCode() == 200 && "COMPLETED".equals(fixture.get(second, runPath).path("status").asText()));
+
+                List<ConsumerRecord<String, PushMessage>> push = fixture.readCommitted(fixture.topics.pushOutbox());
+                List<ConsumerRecord<String, MailMessage>> mail = fixture.readCommitted(fixture.topics.mailOutbox());
+                assertThat(push).hasSize((int) Population.expectedPushMessages(RECIPIENTS));
+                assertThat(mail).hasSize((int) Population.expectedMailMessages(RECIPIENTS));
+                assertThat(push.stream().map(r -> r.value().getMessageId()).distinct()).hasSize(push.size());
+                assertThat(mail.stream().map(r -> r.value().getMessageId()).distinct()).hasSize(mail.size());
+
+                JsonNode run = fixture.get(second, runPath);
+                assertThat(run.path("expected").asLong()).isEqualTo(2L * RECIPIENTS);
+                assertThat(run.path("push").path("messages").asLong()).isEqualTo(push.size());
+                assertThat(run.path("mail").path("messages").asLong()).isEqualTo(mail.size());
+                JsonNode summary = fixture.get(second, "/api/campaigns/slow/summary?window=1m");
+                assertThat(summary.path("totals").path("push").path("messages").asLong()).isEqualTo(push.size());
+                assertThat(summary.path("totals").path("mail").path("messages").asLong()).isEqualTo(mail.size());
+                assertThat(fixture.readCommitted(fixture.topics.runSummaries())).hasSize(1);
+            }
+        }
+    }
+}

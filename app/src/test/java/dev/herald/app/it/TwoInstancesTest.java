@@ -1,0 +1,128 @@
+package dev.herald.app.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.app.Herald;
+import dev.herald.avro.Campaign;
+import dev.herald.avro.PushMessage;
+import dev.herald.avro.RunSummary;
+import dev.herald.avro.ScheduleTick;
+import dev.herald.topology.StoreNames;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.state.HostInfo;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two instances, one application id, four recipients partitions: either answers for any key (forwarding to the
+ * owner), list endpoints gather from both, and a run fanned out over every partition completes exactly once.
+ */
+class TwoInstancesTest {
+    private static final int RECIPIENTS = 400;
+    private static final int PARTITIONS = 4;
+
+    @Test
+    void anyInstanceAnswersForAnyKeyAndMultiPartitionRunsCompleteOnce() throws Exception {
+        try (HeraldFixture fixture = new HeraldFixture();
+             Herald a = fixture.start(fixture.settings("a", HeraldFixture.freePort(), PARTITIONS));
+             Herald b = fixture.start(fixture.settings("b", HeraldFixture.freePort(), PARTITIONS))) {
+            HeraldFixture.awaitRunning(a, b);
+            HeraldFixture.await("both instances own tasks", () -> ownsRunTasks(a) && ownsRunTasks(b));
+            fixture.produce(fixture.topics.recipients(), Population.recipients(RECIPIENTS));
+            Map<String, Campaign> campaigns = new LinkedHashMap<>();
+            for (int i = 0; i < 6; i++) {
+                campaigns.put("c" + i, Population.campaign("c" + i, null));
+            }
+            fixture.produce(fixture.topics.campaigns(), campaigns);
+            HeraldFixture.await("campaigns gathered from both", () -> fixture.get(a, "/api/campaigns")
+                    .path("campaigns").size() == campaigns.size());
+
+            // Choose slots so that one run is owned by each instance: keyed lookups must then cross over.
+            String runOnA = runOwnedBy(a, a, "c0");
+            String runOnB = runOwnedBy(a, b, "c1");
+            Map<String, ScheduleTick> ticks = new LinkedHashMap<>();
+            ticks.put("c0", Population.tick("c0", instantOf(runOnA)));
+            ticks.put("c1", Population.tick("c1", instantOf(runOnB)));
+            fixture.produce(fixture.topics.scheduleTicks(), ticks);
+
+            for (String runId : List.of(runOnA, runOnB)) {
+                String path = "/api/runs/" + URLEncoder.encode(runId, StandardCharsets.UTF_8);
+                HeraldFixture.await("run " + runId + " completed", () -> fixture.getRaw(a, path).statusCode() == 200
+                        && "COMPLETED".equals(fixture.get(a, path).path("status").asText()));
+                JsonNode viaA = fixture.get(a, path);
+                JsonNode viaB = fixture.get(b, path);
+                assertThat(viaA.path("servedBy").asText()).isEqualTo(viaB.path("servedBy").asText());
+                assertThat(viaA.path("expected")).isEqualTo(viaB.path("expected"));
+                assertThat(viaA.path("partitionsReported").asInt()).isEqualTo(PARTITIONS);
+            }
+            String aAddress = "127.0.0.1:" + a.httpPort();
+            String bAddress = "127.0.0.1:" + b.httpPort();
+            assertThat(fixture.get(a, "/api/runs/" + URLEncoder.encode(runOnB, StandardCharsets.UTF_8))
+                    .path("servedBy").asText()).as("forwarded from a to b").isEqualTo(bAddress);
+            assertThat(fixture.get(b, "/api/runs/" + URLEncoder.encode(runOnA, StandardCharsets.UTF_8))
+                    .path("servedBy").asText()).as("forwarded from b to a").isEqualTo(aAddress);
+
+            JsonNode list = fixture.get(b, "/api/campaigns");
+            assertThat(list.path("partial").asBoolean()).isFalse();
+            Set<String> servedBy = new HashSet<>();
+            list.path("servedBy").forEach(n -> servedBy.add(n.asText()));
+            assertThat(servedBy).containsExactlyInAnyOrder(aAddress, bAddress);
+            for (String id : campaigns.keySet()) {
+                assertThat(fixture.get(a, "/api/campaigns/" + id).path("id").asText()).isEqualTo(id);
+                assertThat(fixture.get(b, "/api/campaigns/" + id).path("id").asText()).isEqualTo(id);
+            }
+            assertThat(fixture.get(a, "/api/instances").path("instances").size()).isEqualTo(2);
+
+            List<ConsumerRecord<String, RunSummary>> completions = fixture.readCommitted(fixture.topics.runSummaries());
+            assertThat(completions).extracting(ConsumerRecord::key).containsExactlyInAnyOrder(runOnA, runOnB);
+            List<ConsumerRecord<String, PushMessage>> push = fixture.readCommitted(fixture.topics.pushOutbox());
+            assertThat(push).hasSize(2 * (int) Population.expectedPushMessages(RECIPIENTS));
+            for (ConsumerRecord<String, RunSummary> completion : completions) {
+                RunSummary run = completion.value();
+                assertThat(run.getPartitionCount()).isEqualTo(PARTITIONS);
+                assertThat(run.getReportedPartitions()).containsExactlyInAnyOrder(0, 1, 2, 3);
+                assertThat(run.getExpected()).isEqualTo(2L * RECIPIENTS);
+                assertThat(run.getPush().getMessages()).isEqualTo(push.stream()
+                        .filter(r -> r.value().getRunId().equals(run.getRunId())).count());
+            }
+            JsonNode summary = fixture.get(a, "/api/summary");
+            assertThat(summary.path("partial").asBoolean()).isFalse();
+        }
+    }
+
+    private static boolean ownsRunTasks(Herald herald) {
+        return herald.streams().metadataForLocalThreads().stream()
+                .anyMatch(t -> !t.activeTasks().isEmpty());
+    }
+
+    /** A run id of {@code campaignId} whose run-summary key the given instance owns (found by trying slots). */
+    private static String runOwnedBy(Herald asker, Herald owner, String campaignId) {
+        HostInfo wanted = new HostInfo("127.0.0.1", owner.httpPort());
+        List<String> tried = new ArrayList<>();
+        for (int minute = 0; minute < 200; minute++) {
+            String runId = campaignId + "@" + Instant.parse("2026-05-01T09:00:00Z").plusSeconds(60L * minute);
+            KeyQueryMetadata meta = asker.streams().queryMetadataForKey(StoreNames.RUN_SUMMARY, runId,
+                    Serdes.String().serializer());
+            if (wanted.equals(meta.activeHost())) {
+                return runId;
+            }
+            tried.add(runId);
+        }
+        throw new AssertionError("no run id owned by " + wanted + " among " + tried.size());
+    }
+
+    private static Instant instantOf(String runId) {
+        return Instant.parse(runId.substring(runId.indexOf('@') + 1));
+    }
+}
