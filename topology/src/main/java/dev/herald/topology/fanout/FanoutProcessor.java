@@ -70,6 +70,7 @@ public final class FanoutProcessor implements Processor<String, Job, String, Spe
         this.recipients = context.getStateStore(recipientStoreName);
         this.partition = context.taskId().partition();
         this.counters = new Counters(context.metrics(), "fanout", context.taskId());
+        counters.add("deliveries", 0);
         context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, this::stepAll);
     }
 

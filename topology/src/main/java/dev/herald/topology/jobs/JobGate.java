@@ -28,6 +28,9 @@ public final class JobGate implements FixedKeyProcessor<String, JobDecision, Job
         this.context = context;
         this.runs = context.getStateStore(storeName);
         this.counters = new Counters(context.metrics(), "jobs", context.taskId());
+        // Registered at zero so dashboards see the series before the first run.
+        counters.add("runs-started", 0);
+        counters.add("ticks-duplicate", 0);
     }
 
     @Override

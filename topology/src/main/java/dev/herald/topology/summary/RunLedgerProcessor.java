@@ -41,6 +41,7 @@ public final class RunLedgerProcessor implements Processor<String, RunEvent, Str
         this.context = context;
         this.runs = context.getStateStore(storeName);
         this.counters = new Counters(context.metrics(), "runs", context.taskId());
+        counters.add("completed", 0);
     }
 
     @Override
