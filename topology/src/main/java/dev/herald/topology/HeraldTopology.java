@@ -23,6 +23,7 @@ import dev.herald.topology.fanout.MulticastPartitioner;
 import dev.herald.topology.jobs.CampaignValidator;
 import dev.herald.topology.jobs.JobDecision;
 import dev.herald.topology.jobs.JobGate;
+import dev.herald.topology.jobs.RecipientValidator;
 import dev.herald.topology.jobs.TickValidator;
 import dev.herald.topology.scheduler.FirePlanner;
 import dev.herald.topology.scheduler.SchedulerProcessor;
@@ -140,7 +141,9 @@ public final class HeraldTopology {
     private static KStream<String, SpecificRecord> fanout(StreamsBuilder builder, HeraldTopologyConfig config,
             HeraldTopics topics, HeraldSerdes serdes, KStream<String, Job> jobs) {
         // Read through Decode like every input, so bad bytes are dead-lettered; the price is a changelog of its own.
-        read(builder, topics.recipients(), "recipients").toTable(Named.as("recipients-table"),
+        read(builder, topics.recipients(), "recipients")
+                .processValues(RecipientValidator::new, Named.as("recipients-validate"))
+                .toTable(Named.as("recipients-table"),
                 Materialized.<String, Recipient, KeyValueStore<Bytes, byte[]>>as(StoreNames.RECIPIENTS)
                         .withKeySerde(serdes.string())
                         .withValueSerde(serdes.recipient()));

@@ -48,6 +48,13 @@ class AudienceTopologyTest {
     }
 
     @Test
+    void recipientListedTwiceGetsOneMessage() {
+        Audience audience = Audience.newBuilder().setRecipientIds(List.of("park", "lee", "park")).build();
+
+        assertThat(recipientsReachedBy(audience)).containsExactlyInAnyOrder("park", "lee");
+    }
+
+    @Test
     void explicitIdThatIsUnknownCountsAsMissing() {
         try (HeraldTestDriver herald = HeraldTestDriver.start(NOW)) {
             loadRecipients(herald);

@@ -80,6 +80,21 @@ class DeadLettersTopologyTest {
     }
 
     @Test
+    void recipientWithoutKeyOrUnderAnotherKeyIsDeadLetteredNotSilentlyDropped() {
+        try (HeraldTestDriver herald = HeraldTestDriver.start(NOW)) {
+            herald.recipients().pipeInput(null, recipient("r1").build(), NOW);
+            herald.recipients().pipeInput("r2", recipient("r1").build(), NOW);
+
+            List<DeadLetter> dead = herald.deadLetters().readValuesToList();
+            assertThat(dead).hasSize(2).allSatisfy(d -> {
+                assertThat(d.getProcessorNode()).isEqualTo("recipients-validate");
+                assertThat(d.getValue()).isNotNull();
+            });
+            assertThat(dead.get(1).getErrorMessage()).contains("differs from its id");
+        }
+    }
+
+    @Test
     void tickThatCannotJoinItsCampaignIsDeadLetteredNotDropped() {
         try (HeraldTestDriver herald = HeraldTestDriver.start(NOW)) {
             herald.recipients().pipeInput("r1", recipient("r1").build(), NOW);

@@ -116,6 +116,24 @@ class SchedulerTopologyTest {
         }
     }
 
+    @Test
+    void publishedDraftStartsItsScheduleWhenPublishedInsteadOfFiringMissedInstants() {
+        Instant created = Instant.parse("2026-01-01T08:00:00Z");
+        try (HeraldTestDriver herald = HeraldTestDriver.start(created)) {
+            var daily = campaign("daily").setSchedule(cron("0 9 * * *", "UTC", MisfirePolicy.FIRE_ONCE))
+                    .setStatus(CampaignStatus.DRAFT).setUpdatedAt(created);
+            herald.campaigns().pipeInput("daily", daily.build(), created);
+            herald.advance(Duration.ofDays(2).plusHours(7)); // 2026-01-03T15:00
+
+            herald.campaigns().pipeInput("daily", daily.setStatus(CampaignStatus.SCHEDULED).build());
+            herald.advance(Duration.ofSeconds(1));
+            assertThat(herald.emittedTicks().readValuesToList()).as("time spent as a draft is not missed").isEmpty();
+
+            herald.advance(Duration.ofHours(18)); // 2026-01-04T09:00:01
+            assertThat(scheduledFor(herald)).containsExactly(Instant.parse("2026-01-04T09:00:00Z"));
+        }
+    }
+
     /** Hourly campaign: fires at 10:00, paused from 10:29 to 13:29, then runs to 14:00:02. */
     private static void pauseAndResumeHourly(HeraldTestDriver herald, Instant start, MisfirePolicy policy) {
         var hourly = campaign("hourly").setSchedule(cron("0 * * * *", "UTC", policy)).setUpdatedAt(start);

@@ -2,6 +2,10 @@ package dev.herald.topology.channels;
 
 import dev.herald.avro.Delivery;
 import dev.herald.avro.Outcome;
+import dev.herald.avro.Result;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import dev.herald.topology.Counters;
 import java.time.Instant;
 import java.util.function.BiFunction;
@@ -11,6 +15,8 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
 /** Runs one channel's renderer on each delivery at the delivery's own timestamp, counting outcomes and messages. */
 public final class ChannelStep<M> implements FixedKeyProcessor<String, Delivery, ChannelResult<M>> {
+
+    private static final Logger log = LoggerFactory.getLogger(ChannelStep.class);
 
     private final BiFunction<Delivery, Instant, ChannelResult<M>> renderer;
     private FixedKeyProcessorContext<String, ChannelResult<M>> context;
@@ -28,7 +34,22 @@ public final class ChannelStep<M> implements FixedKeyProcessor<String, Delivery,
 
     @Override
     public void process(FixedKeyRecord<String, Delivery> record) {
-        ChannelResult<M> result = renderer.apply(record.value(), Instant.ofEpochMilli(record.timestamp()));
+        ChannelResult<M> result;
+        try {
+            result = renderer.apply(record.value(), Instant.ofEpochMilli(record.timestamp()));
+        } catch (RuntimeException e) {
+            // A delivery without an outcome would keep its run from ever completing: count it as an error.
+            log.error("Delivery of run {} to {} failed unexpectedly", record.value().getRunId(), record.key(), e);
+            result = new ChannelResult<>(Outcome.newBuilder()
+                    .setCampaignId(record.value().getCampaignId())
+                    .setRunId(record.value().getRunId())
+                    .setRecipientId(record.value().getRecipientId())
+                    .setChannel(record.value().getChannel())
+                    .setResult(Result.ERROR)
+                    .setReason("processing_error")
+                    .setMessages(0)
+                    .build(), List.of());
+        }
         Outcome outcome = result.outcome();
         String channel = outcome.getChannel().name();
         counters.count("outcomes", "channel", channel, "result", outcome.getResult().name());

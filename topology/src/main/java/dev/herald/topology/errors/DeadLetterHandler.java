@@ -13,10 +13,12 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
@@ -28,7 +30,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends every record Herald cannot read, process or produce to the dead-letters topic, with its original bytes, and
  * lets processing continue. The dead letter is written by Kafka Streams in the task's transaction (KIP-1034), so
- * under exactly-once a record is either processed or dead-lettered, never both or neither.
+ * under exactly-once a record is either processed or dead-lettered, never both or neither. Failures that are not the
+ * record's fault fail the task instead: an unreachable or refusing schema registry, and (under exactly-once, where
+ * the refused transaction takes any dead letter down with it) a send the broker refuses.
  */
 public final class DeadLetterHandler
         implements DeserializationExceptionHandler, ProcessingExceptionHandler, ProductionExceptionHandler {
@@ -46,12 +50,15 @@ public final class DeadLetterHandler
 
     private String topic;
     private Serializer<DeadLetter> serializer;
+    private boolean exactlyOnce;
 
     @Override
     public void configure(Map<String, ?> configs) {
         topic = required(configs, HeraldStreamsConfig.DEAD_LETTERS_TOPIC);
         String registryUrl = required(configs, HeraldStreamsConfig.SCHEMA_REGISTRY_URL);
         serializer = AvroSerde.forValue(DeadLetter.class, SchemaRegistryClients.fromUrl(registryUrl)).serializer();
+        exactlyOnce = !StreamsConfig.AT_LEAST_ONCE.equals(String.valueOf(
+                configs.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)));
     }
 
     @Override
@@ -82,15 +89,26 @@ public final class DeadLetterHandler
         if (exception instanceof RetriableException) {
             return ProductionExceptionHandler.Response.retry();
         }
+        if (exactlyOnce) {
+            // The broker refused a send, so the transaction aborts: a dead letter would be rolled back with it and
+            // the input would fail again. Stop the task loudly; the cause is the deployment, not one input.
+            log.error("Send to {} refused under exactly-once ({}); failing the task: {}", record.topic(),
+                    exception.getClass().getSimpleName(), exception.getMessage());
+            return ProductionExceptionHandler.Response.fail();
+        }
+        // A value the broker found too large would be too large inside a dead letter as well.
+        byte[] value = exception instanceof RecordTooLargeException ? null : record.value();
         return ProductionExceptionHandler.Response.resume(List.of(deadLetter(STAGE_PRODUCTION, context,
-                record.key(), record.value(), exception)));
+                record.key(), value, exception)));
     }
 
     @Override
     @SuppressWarnings("rawtypes")
     public ProductionExceptionHandler.Response handleSerializationError(ErrorHandlerContext context,
             ProducerRecord record, Exception exception, SerializationExceptionOrigin origin) {
-        if (isRegistryOutage(exception)) {
+        if (involvesRegistry(exception)) {
+            // Refused or unreachable, the registry fails every record alike: dead-lettering them would empty the
+            // outbox while runs still counted the messages as sent.
             return ProductionExceptionHandler.Response.fail();
         }
         // The record never became bytes; keep the source record's bytes so the input that led here is not lost.
@@ -131,6 +149,15 @@ public final class DeadLetterHandler
     static boolean isRegistryOutage(Throwable exception) {
         for (Throwable t = exception; t != null; t = t.getCause()) {
             if (t instanceof SchemaRegistryException registry && registry.isRetriable()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean involvesRegistry(Throwable exception) {
+        for (Throwable t = exception; t != null; t = t.getCause()) {
+            if (t instanceof SchemaRegistryException) {
                 return true;
             }
         }

@@ -84,7 +84,7 @@ public final class FanoutProcessor implements Processor<String, Job, String, Spe
         FanoutCursor cursor = FanoutCursor.newBuilder().setJob(job).build();
         long now = context.currentSystemTimeMs();
         // Start at once rather than at the next punctuation: small runs finish within the job's own commit.
-        step(job.getRunId(), cursor, chunkSize, now);
+        step(job.getRunId(), cursor, chunkSize, now, true);
     }
 
     private void stepAll(long now) {
@@ -97,11 +97,11 @@ public final class FanoutProcessor implements Processor<String, Job, String, Spe
         }
         int share = Math.max(1, chunkSize / open.size());
         for (KeyValue<String, FanoutCursor> entry : open) {
-            step(entry.key, entry.value, share, now);
+            step(entry.key, entry.value, share, now, false);
         }
     }
 
-    private void step(String runId, FanoutCursor cursor, int scanBudget, long now) {
+    private void step(String runId, FanoutCursor cursor, int scanBudget, long now, boolean isNew) {
         Job job = cursor.getJob();
         Campaign campaign = job.getCampaign();
         List<Channel> channels = new ArrayList<>(new LinkedHashSet<>(campaign.getChannels()));
@@ -125,7 +125,7 @@ public final class FanoutProcessor implements Processor<String, Job, String, Spe
             cursors.delete(runId);
             budgets.remove(runId);
             log.info("Run {} fanned out on partition {}: {} deliveries", runId, partition, cursor.getDeliveries());
-        } else {
+        } else if (step.scanned > 0 || isNew) {
             cursors.put(runId, cursor);
         }
     }

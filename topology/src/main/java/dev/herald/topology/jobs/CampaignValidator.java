@@ -7,6 +7,9 @@ import dev.herald.topology.RunIds;
 import dev.herald.topology.errors.InvalidRecordException;
 import dev.herald.topology.scheduler.FirePlanner;
 import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.time.format.DateTimeParseException;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
@@ -34,6 +37,11 @@ public final class CampaignValidator implements FixedKeyProcessor<String, Campai
         }
         if (record.value() != null) {
             validate(record.key(), record.value());
+            List<String> ids = record.value().getAudience().getRecipientIds();
+            if (ids.size() > 1) {
+                // Listed twice is still one recipient: duplicates would send the same message id twice.
+                record.value().getAudience().setRecipientIds(new ArrayList<>(new LinkedHashSet<>(ids)));
+            }
         }
         context.forward(record);
     }

@@ -6,6 +6,7 @@ import dev.herald.avro.ScheduleTick;
 import dev.herald.avro.ScheduleType;
 import dev.herald.avro.SchedulerState;
 import dev.herald.avro.Trigger;
+import dev.herald.topology.Counters;
 import dev.herald.topology.RunIds;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,6 +36,7 @@ public final class SchedulerProcessor implements Processor<String, Campaign, Str
     private final Duration interval;
     private ProcessorContext<String, ScheduleTick> context;
     private KeyValueStore<String, SchedulerState> store;
+    private Counters counters;
 
     public SchedulerProcessor(String storeName, FirePlanner planner, Duration interval) {
         this.storeName = storeName;
@@ -46,6 +48,7 @@ public final class SchedulerProcessor implements Processor<String, Campaign, Str
     public void init(ProcessorContext<String, ScheduleTick> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
+        this.counters = new Counters(context.metrics(), "scheduler", context.taskId());
         context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, this::fireDue);
     }
 
@@ -58,31 +61,47 @@ public final class SchedulerProcessor implements Processor<String, Campaign, Str
             store.delete(id);
             return;
         }
-        if (existing != null && existing.getSchedule().equals(campaign.getSchedule())) {
-            // Same schedule: a pause keeps the due instant, so a resume meets it as a misfire and the policy decides.
+        if (existing != null && existing.getSchedule().equals(campaign.getSchedule())
+                && keepsDueInstant(existing.getStatus(), campaign.getStatus())) {
+            // A pause keeps the due instant, so a resume meets it as a misfire and the policy decides.
             existing.setStatus(campaign.getStatus());
             store.put(id, existing);
             return;
         }
         Instant lastScheduledFor = existing == null ? null : existing.getLastScheduledFor();
+        Instant notBefore = campaign.getUpdatedAt();
+        if (existing != null && existing.getSchedule().equals(campaign.getSchedule())) {
+            // Same schedule, leaving draft/cancelled/completed: nothing was missed before this moment.
+            Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+            notBefore = now.isAfter(notBefore) ? now : notBefore;
+        }
         store.put(id, SchedulerState.newBuilder()
                 .setCampaignId(id)
                 .setStatus(campaign.getStatus())
                 .setSchedule(campaign.getSchedule())
-                .setNextFireAt(firstFire(campaign, lastScheduledFor).orElse(null))
+                .setNextFireAt(firstFire(campaign, lastScheduledFor, notBefore).orElse(null))
                 .setLastScheduledFor(lastScheduledFor)
                 .setFires(existing == null ? 0 : existing.getFires())
                 .build());
     }
 
+    /**
+     * Fires missed while paused are misfires (the policy decides); time spent as a draft, cancelled or completed is
+     * not, so leaving those states starts the schedule afresh from the update.
+     */
+    private static boolean keepsDueInstant(CampaignStatus before, CampaignStatus after) {
+        boolean wasLive = before == CampaignStatus.SCHEDULED || before == CampaignStatus.PAUSED;
+        return wasLive || after != CampaignStatus.SCHEDULED;
+    }
+
     /** A new or changed schedule starts from its last update, and never repeats an instant already fired. */
-    private Optional<Instant> firstFire(Campaign campaign, Instant lastScheduledFor) {
+    private Optional<Instant> firstFire(Campaign campaign, Instant lastScheduledFor, Instant notBefore) {
         if (campaign.getSchedule().getType() == ScheduleType.ONCE) {
             Instant sendAt = campaign.getSchedule().getSendAt();
             boolean alreadyFired = lastScheduledFor != null && !sendAt.isAfter(lastScheduledFor);
             return alreadyFired ? Optional.empty() : Optional.of(sendAt);
         }
-        Instant from = campaign.getUpdatedAt();
+        Instant from = notBefore;
         if (lastScheduledFor != null && !from.isAfter(lastScheduledFor)) {
             from = lastScheduledFor.plusMillis(1);
         }
@@ -99,7 +118,18 @@ public final class SchedulerProcessor implements Processor<String, Campaign, Str
                         || state.getNextFireAt().isAfter(now)) {
                     continue;
                 }
-                FirePlanner.Plan plan = planner.plan(state.getSchedule(), state.getNextFireAt(), now);
+                FirePlanner.Plan plan;
+                try {
+                    plan = planner.plan(state.getSchedule(), state.getNextFireAt(), now);
+                } catch (RuntimeException e) {
+                    // Validated on the way in, so this is a schedule an older version accepted; park it, keep going.
+                    log.error("Campaign {}: schedule cannot be evaluated; it will not fire until updated",
+                            state.getCampaignId(), e);
+                    counters.count("schedule-errors");
+                    state.setNextFireAt(null);
+                    updates.add(KeyValue.pair(state.getCampaignId(), state));
+                    continue;
+                }
                 plan.fire().ifPresent(scheduledFor -> {
                     context.forward(new Record<>(state.getCampaignId(), ScheduleTick.newBuilder()
                             .setCampaignId(state.getCampaignId())

@@ -18,6 +18,7 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler;
@@ -46,18 +47,41 @@ class DeadLetterHandlerTest {
     }
 
     @Test
-    void recordTheBrokerRejectsIsDeadLetteredWithItsBytesAtTheProductionStage() {
-        ProducerRecord<byte[], byte[]> rejected = new ProducerRecord<>("herald.push-outbox", KEY, VALUE);
+    void sendTheBrokerRefusesUnderExactlyOnceFailsTheTaskRatherThanLoseTheDeadLetterWithTheTransaction() {
+        ProductionExceptionHandler.Response response = handler.handleError(context(),
+                new ProducerRecord<>("herald.push-outbox", KEY, VALUE), new RecordTooLargeException("too large"));
 
-        ProductionExceptionHandler.Response response = handler.handleError(context(), rejected,
-                new RecordTooLargeException("too large"));
+        assertThat(response.result()).isEqualTo(ProductionExceptionHandler.Result.FAIL);
+        assertThat(response.deadLetterQueueRecords()).isEmpty();
+    }
+
+    @Test
+    void sendTheBrokerRefusesUnderAtLeastOnceIsDeadLetteredWithoutTheOversizedValue() {
+        DeadLetterHandler atLeastOnce = new DeadLetterHandler();
+        atLeastOnce.configure(Map.of(HeraldStreamsConfig.DEAD_LETTERS_TOPIC, "dlq",
+                HeraldStreamsConfig.SCHEMA_REGISTRY_URL, "mock://" + scope,
+                StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE));
+
+        ProductionExceptionHandler.Response response = atLeastOnce.handleError(context(),
+                new ProducerRecord<>("herald.push-outbox", KEY, VALUE), new RecordTooLargeException("too large"));
 
         assertThat(response.result()).isEqualTo(ProductionExceptionHandler.Result.RESUME);
         DeadLetter letter = read(response.deadLetterQueueRecords().get(0));
         assertThat(letter.getStage()).isEqualTo(DeadLetterHandler.STAGE_PRODUCTION);
-        assertThat(bytes(letter.getValue())).isEqualTo(VALUE);
+        assertThat(letter.getValue()).isNull();
         assertThat(letter.getErrorClass()).isEqualTo(RecordTooLargeException.class.getName());
         assertThat(letter.getProcessorNode()).isEqualTo("push-outbox-sink");
+    }
+
+    @Test
+    void outputTheRegistryRefusesFailsTheTaskInsteadOfEmptyingTheOutbox() {
+        SchemaRegistryException refused = new SchemaRegistryException("incompatible", 409, 409);
+
+        ProductionExceptionHandler.Response response = handler.handleSerializationError(context(),
+                new ProducerRecord<>("herald.push-outbox", "k", "v"), new SerializationException("no", refused),
+                SerializationExceptionOrigin.VALUE);
+
+        assertThat(response.result()).isEqualTo(ProductionExceptionHandler.Result.FAIL);
     }
 
     @Test
