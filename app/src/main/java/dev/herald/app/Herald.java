@@ -20,7 +20,6 @@ import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,6 +83,7 @@ public final class Herald implements AutoCloseable {
         EmbeddedKafka kafka = null;
         EmbeddedSchemaRegistry registry = null;
         KafkaStreams streams = null;
+        HttpEndpoint http = null;
         try {
             if (config.embedded()) {
                 kafka = EmbeddedKafka.start(config.dataDir().resolve("kafka"), config.embeddedKafkaPort());
@@ -108,17 +108,15 @@ public final class Herald implements AutoCloseable {
             }
             Topology topology = HeraldTopology.build(config.topology(), topics, serdes);
             streams = new KafkaStreams(topology, streamsProperties(config, topics));
-            streams.setUncaughtExceptionHandler(e -> {
-                // A failed task (e.g. the schema registry was unreachable) is retried by a fresh thread; exactly-once
-                // makes the retry safe.
-                log.error("Stream thread failed; replacing it", e);
-                return StreamThreadExceptionResponse.REPLACE_THREAD;
-            });
+            streams.setUncaughtExceptionHandler(new ThreadFailurePolicy(3, Duration.ofMinutes(10)));
             streams.setStateListener((now, before) -> log.info("Kafka Streams state {} -> {}", before, now));
-            HttpEndpoint http = HttpEndpoint.start(config, streams, topics.deadLetters().name());
+            http = HttpEndpoint.start(config, streams, topics.deadLetters().name());
             streams.start();
             return new Herald(config, kafka, registry, streams, http);
         } catch (RuntimeException e) {
+            if (http != null) {
+                http.close();
+            }
             if (streams != null) {
                 streams.close(Duration.ofSeconds(10));
             }
@@ -191,8 +189,11 @@ public final class Herald implements AutoCloseable {
         log.info("Herald shutting down");
         http.close();
         // A deliberate stop leaves the group, so its tasks move at once instead of after the session timeout.
-        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                .withTimeout(Duration.ofSeconds(30)));
+        boolean closed = streams.close(CloseOptions.groupMembershipOperation(
+                CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(30)));
+        if (!closed) {
+            log.warn("Kafka Streams did not stop within 30 s; stopping the rest anyway (uncommitted work is redone)");
+        }
         if (registry != null) {
             registry.close();
         }

@@ -20,6 +20,7 @@ import java.util.TreeMap;
  *
  * <p>Names are {@code herald.*} (env: {@code HERALD_HTTP_PORT} for {@code herald.http.port}); any {@code kafka.*}
  * setting is passed to Kafka Streams and its clients without the prefix (env: {@code KAFKA_NUM_STREAM_THREADS}).
+ * Unknown names are errors in files and flags; in the environment they are ignored with a warning.
  */
 public record HeraldConfig(
         String bootstrapServers,
@@ -42,6 +43,7 @@ public record HeraldConfig(
     public static final String CONFIG_FILE = "herald.config.file";
 
     static final Map<String, String> DEFAULTS = defaults();
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HeraldConfig.class);
 
     private static Map<String, String> defaults() {
         HeraldTopologyConfig t = HeraldTopologyConfig.defaults();
@@ -53,7 +55,7 @@ public record HeraldConfig(
         d.put("herald.state.dir", "");
         d.put("herald.http.host", "0.0.0.0");
         d.put("herald.http.port", "8080");
-        d.put("herald.advertised.host", "localhost");
+        d.put("herald.advertised.host", "");
         d.put("herald.advertised.port", "");
         d.put("herald.topic.prefix", t.topicPrefix());
         d.put("herald.campaign.partitions", "2");
@@ -80,8 +82,12 @@ public record HeraldConfig(
             settings.putAll(readFile(Path.of(file)));
         }
         env.forEach((name, value) -> {
-            if (name.startsWith("HERALD_") || name.startsWith("KAFKA_")) {
-                settings.put(name.toLowerCase().replace('_', '.'), value);
+            String setting = name.toLowerCase().replace('_', '.');
+            if (name.startsWith("KAFKA_") || DEFAULTS.containsKey(setting)) {
+                settings.put(setting, value);
+            } else if (name.startsWith("HERALD_") && !setting.equals(CONFIG_FILE)) {
+                // Platforms inject variables of their own (Kubernetes: HERALD_PORT for a service named herald).
+                log.warn("Ignoring environment variable {}: {} is not a Herald setting", name, setting);
             }
         });
         settings.putAll(flags);
@@ -143,7 +149,7 @@ public record HeraldConfig(
                 dataDir,
                 nonBlank(s, "herald.http.host"),
                 httpPort,
-                nonBlank(s, "herald.advertised.host"),
+                advertisedHost(s, bootstrap.isEmpty()),
                 advertisedPort.isEmpty() ? httpPort : port(s, "herald.advertised.port", false),
                 positiveInt(s, "herald.campaign.partitions"),
                 demo.equals("true") || (demo.equals("auto") && bootstrap.isEmpty()),
@@ -217,6 +223,19 @@ public record HeraldConfig(
 
     static String envName(String setting) {
         return setting.toUpperCase().replace('.', '_');
+    }
+
+    /** Instances find each other by it: a shared default such as localhost would make them all one. */
+    private static String advertisedHost(Map<String, String> s, boolean embedded) {
+        String host = s.get("herald.advertised.host").trim();
+        if (!host.isEmpty()) {
+            return host;
+        }
+        if (embedded) {
+            return "localhost";
+        }
+        throw new ConfigException("herald.advertised.host",
+                "is required with herald.bootstrap.servers: it is how other instances reach this one");
     }
 
     private static String nonBlank(Map<String, String> s, String name) {

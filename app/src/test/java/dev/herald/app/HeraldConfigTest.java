@@ -75,5 +75,18 @@ class HeraldConfigTest {
         assertThatThrownBy(() -> HeraldConfig.load(Map.of(), "--config=/nonexistent/herald.properties"))
                 .hasMessageStartingWith("herald.config.file");
         assertThatThrownBy(() -> HeraldConfig.load(Map.of(), "--demo=maybe")).hasMessageStartingWith("herald.demo");
+        assertThatThrownBy(() -> HeraldConfig.load(Map.of(), "--bootstrap.servers=kafka:9092",
+                "--schema.registry.url=http://registry:8081"))
+                .as("instances of a cluster must advertise distinct addresses")
+                .hasMessageStartingWith("herald.advertised.host");
+    }
+
+    @Test
+    void unknownHeraldVariablesInTheEnvironmentAreIgnoredButUnknownFlagsAreNot() {
+        HeraldConfig config = HeraldConfig.load(Map.of("HERALD_PORT", "tcp://10.0.0.1:8080",
+                "HERALD_SERVICE_HOST", "10.0.0.1", "HERALD_HTTP_PORT", "9090"));
+
+        assertThat(config.httpPort()).isEqualTo(9090);
+        assertThatThrownBy(() -> HeraldConfig.load(Map.of(), "--port=1")).hasMessageStartingWith("herald.port");
     }
 }

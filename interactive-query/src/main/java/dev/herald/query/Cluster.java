@@ -19,6 +19,11 @@ public interface Cluster {
     /** Whether this instance's stores can be queried now. */
     boolean ready();
 
+    /** Whether this instance can still recover by itself; false once it has failed for good (liveness). */
+    default boolean alive() {
+        return true;
+    }
+
     /** A human-readable state for /api/instances and 503 details. */
     default String state() {
         return ready() ? "RUNNING" : "NOT_READY";

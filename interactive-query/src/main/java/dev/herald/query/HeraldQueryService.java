@@ -62,6 +62,10 @@ public final class HeraldQueryService {
         return cluster.ready();
     }
 
+    public boolean alive() {
+        return cluster.alive();
+    }
+
     public String state() {
         return cluster.state();
     }

@@ -86,7 +86,14 @@ public final class HttpApi implements AutoCloseable {
             gathered(ctx, service.summary(range.from(), range.to(), forwarded(ctx)));
         });
         app.get(ApiPaths.INSTANCES, ctx -> ok(ctx, json.write(service.instances())));
-        app.get(ApiPaths.LIVE, ctx -> ok(ctx, json.write(Map.of("status", "UP"))));
+        app.get(ApiPaths.LIVE, ctx -> {
+            if (service.alive()) {
+                ok(ctx, json.write(Map.of("status", "UP")));
+            } else {
+                problem(ctx, 503, Problem.UNAVAILABLE, "Service Unavailable",
+                        "instance " + service.self() + " is " + service.state() + " and will not recover");
+            }
+        });
         app.get(ApiPaths.READY, ctx -> {
             if (service.ready()) {
                 ok(ctx, json.write(Map.of("status", "UP", "state", service.state())));

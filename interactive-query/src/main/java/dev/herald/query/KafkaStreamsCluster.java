@@ -73,6 +73,14 @@ public final class KafkaStreamsCluster implements Cluster {
     }
 
     @Override
+    public boolean alive() {
+        KafkaStreams.State state = streams.state();
+        // ERROR and NOT_RUNNING never recover by themselves: tell the orchestrator to restart the process.
+        return state != KafkaStreams.State.ERROR && state != KafkaStreams.State.PENDING_ERROR
+                && state != KafkaStreams.State.NOT_RUNNING;
+    }
+
+    @Override
     public String state() {
         return streams.state().name();
     }

@@ -12,6 +12,7 @@ final class FakeCluster implements Cluster {
     private final Directory directory;
     private final String name;
     private volatile boolean ready = true;
+    private volatile boolean alive = true;
 
     FakeCluster(Directory directory, String name) {
         this.directory = directory;
@@ -47,6 +48,15 @@ final class FakeCluster implements Cluster {
         synchronized List<HostInfo> all() {
             return new ArrayList<>(hosts.values());
         }
+    }
+
+    void alive(boolean alive) {
+        this.alive = alive;
+    }
+
+    @Override
+    public boolean alive() {
+        return alive;
     }
 
     void ready(boolean ready) {

@@ -66,6 +66,15 @@ class NotReadyTest {
     }
 
     @Test
+    void livenessFailsOnceTheInstanceCannotRecover() {
+        FakeCluster cluster = startOver(storesOfTheScenario());
+        cluster.ready(false);
+        cluster.alive(false);
+
+        assertProblem(http.get(api.port(), "/health/live"), 503, "/health/live");
+    }
+
+    @Test
     void storesThatBecomeUnqueryableMidRequestAreUnavailable() {
         startOver(new StoreSource() {
             @Override
