@@ -145,9 +145,9 @@ final class DemoData {
      */
     static boolean loadIfEmpty(Admin admin, Map<String, Object> producerConfig, HeraldTopics topics, HeraldSerdes serdes,
             int recipients, Instant now) throws Exception {
-        TopicPartition first = new TopicPartition(topics.campaigns().name(), 0);
-        var partitions = admin.describeTopics(List.of(first.topic())).allTopicNames().get().get(first.topic())
-                .partitions().stream().map(p -> new TopicPartition(first.topic(), p.partition()))
+        String campaignsTopic = topics.campaigns().name();
+        var partitions = admin.describeTopics(List.of(campaignsTopic)).allTopicNames().get().get(campaignsTopic)
+                .partitions().stream().map(p -> new TopicPartition(campaignsTopic, p.partition()))
                 .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
         long existing = admin.listOffsets(partitions).all().get().values().stream()
                 .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();

@@ -35,9 +35,4 @@ public record HeraldTopics(
     public List<String> compacted() {
         return List.of(campaigns.name(), recipients.name());
     }
-
-    public List<String> names() {
-        return List.of(campaigns.name(), recipients.name(), scheduleTicks.name(), pushOutbox.name(),
-                mailOutbox.name(), runSummaries.name(), deadLetters.name());
-    }
 }

@@ -2,7 +2,6 @@ package dev.herald.topology;
 
 import java.util.Objects;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
 
 /** One topic as everything uses it: its name with the serdes of its keys and values. */
@@ -12,10 +11,6 @@ public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(keySerde, "keySerde");
         Objects.requireNonNull(valueSerde, "valueSerde");
-    }
-
-    public Consumed<K, V> consumed(String processorName) {
-        return Consumed.with(keySerde, valueSerde).withName(processorName);
     }
 
     public Produced<K, V> produced(String processorName) {

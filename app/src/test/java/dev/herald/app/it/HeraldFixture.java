@@ -8,6 +8,8 @@ import dev.herald.app.Herald;
 import dev.herald.app.HeraldConfig;
 import dev.herald.app.embedded.EmbeddedKafka;
 import dev.herald.app.embedded.EmbeddedSchemaRegistry;
+import dev.herald.avro.MailMessage;
+import dev.herald.avro.PushMessage;
 import dev.herald.serdes.HttpSchemaRegistryClient;
 import dev.herald.topology.HeraldSerdes;
 import dev.herald.topology.HeraldTopics;
@@ -27,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -129,6 +130,25 @@ final class HeraldFixture implements AutoCloseable {
         }
     }
 
+    /** The committed outboxes of a finished run over {@link Population}, checked against its HTTP run summary. */
+    Outboxes assertOutboxesMatchRun(Herald herald, String runPath, int recipients) {
+        List<ConsumerRecord<String, PushMessage>> push = readCommitted(topics.pushOutbox());
+        List<ConsumerRecord<String, MailMessage>> mail = readCommitted(topics.mailOutbox());
+        assertThat(push).hasSize((int) Population.expectedPushMessages(recipients));
+        assertThat(mail).hasSize((int) Population.expectedMailMessages(recipients));
+        assertThat(push.stream().map(r -> r.value().getMessageId()).distinct()).hasSize(push.size());
+        assertThat(mail.stream().map(r -> r.value().getMessageId()).distinct()).hasSize(mail.size());
+        JsonNode run = get(herald, runPath);
+        assertThat(run.path("expected").asLong()).isEqualTo(2L * recipients);
+        assertThat(run.path("push").path("messages").asLong()).isEqualTo(push.size());
+        assertThat(run.path("mail").path("messages").asLong()).isEqualTo(mail.size());
+        return new Outboxes(push, mail, run);
+    }
+
+    record Outboxes(List<ConsumerRecord<String, PushMessage>> push, List<ConsumerRecord<String, MailMessage>> mail,
+            JsonNode run) {
+    }
+
     JsonNode get(Herald herald, String path) {
         HttpResponse<String> response = getRaw(herald, path);
         assertThat(response.statusCode()).as("GET " + path + " -> " + response.body()).isEqualTo(200);
@@ -169,10 +189,6 @@ final class HeraldFixture implements AutoCloseable {
                 throw new AssertionError(e);
             }
         }
-    }
-
-    static <T> Map<String, Long> countBy(List<T> items, java.util.function.Function<T, String> key) {
-        return items.stream().collect(Collectors.groupingBy(key, Collectors.counting()));
     }
 
     @Override

@@ -44,17 +44,9 @@ class RestartTest {
                 HeraldFixture.await("run completed after restart", () -> fixture.getRaw(second, runPath)
                         .statusCode() == 200 && "COMPLETED".equals(fixture.get(second, runPath).path("status").asText()));
 
-                List<ConsumerRecord<String, PushMessage>> push = fixture.readCommitted(fixture.topics.pushOutbox());
-                List<ConsumerRecord<String, MailMessage>> mail = fixture.readCommitted(fixture.topics.mailOutbox());
-                assertThat(push).hasSize((int) Population.expectedPushMessages(RECIPIENTS));
-                assertThat(mail).hasSize((int) Population.expectedMailMessages(RECIPIENTS));
-                assertThat(push.stream().map(r -> r.value().getMessageId()).distinct()).hasSize(push.size());
-                assertThat(mail.stream().map(r -> r.value().getMessageId()).distinct()).hasSize(mail.size());
-
-                JsonNode run = fixture.get(second, runPath);
-                assertThat(run.path("expected").asLong()).isEqualTo(2L * RECIPIENTS);
-                assertThat(run.path("push").path("messages").asLong()).isEqualTo(push.size());
-                assertThat(run.path("mail").path("messages").asLong()).isEqualTo(mail.size());
+                HeraldFixture.Outboxes outboxes = fixture.assertOutboxesMatchRun(second, runPath, RECIPIENTS);
+                List<ConsumerRecord<String, PushMessage>> push = outboxes.push();
+                List<ConsumerRecord<String, MailMessage>> mail = outboxes.mail();
                 JsonNode summary = fixture.get(second, "/api/campaigns/slow/summary?window=1m");
                 assertThat(summary.path("totals").path("push").path("messages").asLong()).isEqualTo(push.size());
                 assertThat(summary.path("totals").path("mail").path("messages").asLong()).isEqualTo(mail.size());
