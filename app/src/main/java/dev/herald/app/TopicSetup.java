@@ -1,16 +1,19 @@
 package dev.herald.app;
 
 import dev.herald.topology.HeraldTopics;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 final class TopicSetup {
     private static final Logger log = LoggerFactory.getLogger(TopicSetup.class);
+    private static final Duration METADATA_WAIT = Duration.ofSeconds(30);
 
     private TopicSetup() {
     }
@@ -58,7 +62,7 @@ final class TopicSetup {
                 }
                 log.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
             }
-            Map<String, TopicDescription> described = admin.describeTopics(wanted.keySet()).allTopicNames().get();
+            Map<String, TopicDescription> described = describe(admin, wanted.keySet());
             requirePartitions(described, topics.campaigns().name(), campaignPartitions, "herald.campaign.partitions");
             requirePartitions(described, topics.scheduleTicks().name(), campaignPartitions,
                     "herald.campaign.partitions");
@@ -70,6 +74,25 @@ final class TopicSetup {
         } catch (ExecutionException e) {
             throw new IllegalStateException("could not set up Herald's topics: " + e.getCause().getMessage(),
                     e.getCause());
+        }
+    }
+
+    /**
+     * Creation completes before every broker's metadata knows the topic, so a describe right after it may answer
+     * "unknown topic": wait for the metadata, for a bounded time.
+     */
+    private static Map<String, TopicDescription> describe(Admin admin, Set<String> names)
+            throws InterruptedException, ExecutionException {
+        long deadline = System.nanoTime() + METADATA_WAIT.toNanos();
+        while (true) {
+            try {
+                return admin.describeTopics(names).allTopicNames().get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
         }
     }
 
