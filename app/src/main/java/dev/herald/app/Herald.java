@@ -1,7 +1,8 @@
 package dev.herald.app;
 
-import dev.herald.app.embedded.EmbeddedKafka;
-import dev.herald.app.embedded.EmbeddedSchemaRegistry;
+import dev.herald.devstack.DemoData;
+import dev.herald.devstack.EmbeddedKafka;
+import dev.herald.devstack.EmbeddedSchemaRegistry;
 import dev.herald.serdes.SchemaRegistryClient;
 import dev.herald.serdes.SchemaRegistryClients;
 import dev.herald.topology.HeraldSerdes;
@@ -29,7 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Herald implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Herald.class);
-    static final String SCHEMAS_TOPIC = "_herald_schemas";
 
     private final HeraldConfig config;
     private final EmbeddedKafka kafka;
@@ -87,7 +87,7 @@ public final class Herald implements AutoCloseable {
         try {
             if (config.embedded()) {
                 kafka = EmbeddedKafka.start(config.dataDir().resolve("kafka"), config.embeddedKafkaPort());
-                registry = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), SCHEMAS_TOPIC, "127.0.0.1",
+                registry = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), EmbeddedSchemaRegistry.DEFAULT_TOPIC, "127.0.0.1",
                         config.embeddedRegistryPort());
                 config = config.withServers(kafka.bootstrapServers(), registry.url());
             }

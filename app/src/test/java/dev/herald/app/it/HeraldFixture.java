@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.herald.app.Herald;
 import dev.herald.app.HeraldConfig;
-import dev.herald.app.embedded.EmbeddedKafka;
-import dev.herald.app.embedded.EmbeddedSchemaRegistry;
+import dev.herald.devstack.EmbeddedKafka;
+import dev.herald.devstack.EmbeddedSchemaRegistry;
 import dev.herald.avro.MailMessage;
 import dev.herald.avro.PushMessage;
 import dev.herald.serdes.HttpSchemaRegistryClient;
@@ -58,7 +58,7 @@ final class HeraldFixture implements AutoCloseable {
     HeraldFixture() throws IOException {
         root = Files.createDirectories(Path.of("target", "it", applicationId)).toAbsolutePath();
         kafka = EmbeddedKafka.start(root.resolve("kafka"), 0);
-        registry = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), "_herald_schemas", "127.0.0.1", 0);
+        registry = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), EmbeddedSchemaRegistry.DEFAULT_TOPIC, "127.0.0.1", 0);
         serdes = HeraldSerdes.using(new HttpSchemaRegistryClient(URI.create(registry.url())));
         topics = HeraldTopics.of("herald.", serdes);
     }

@@ -1,4 +1,4 @@
-package dev.herald.app.embedded;
+package dev.herald.devstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.herald.app.embedded;
+package dev.herald.devstack;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

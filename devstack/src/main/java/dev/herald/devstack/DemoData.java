@@ -1,4 +1,4 @@
-package dev.herald.app;
+package dev.herald.devstack;
 
 import dev.herald.avro.Audience;
 import dev.herald.avro.Campaign;
@@ -37,7 +37,7 @@ import java.util.Random;
  * population of recipients with a realistic mix of devices, addresses, opt-outs, time zones and segments. Generated
  * from a fixed seed, so every fresh start shows the same numbers.
  */
-final class DemoData {
+public final class DemoData {
     private static final String[] ZONES = {"America/New_York", "America/Los_Angeles", "Europe/Berlin", "Europe/London",
         "Asia/Seoul", "Asia/Tokyo", "Australia/Sydney", "UTC"};
     private static final String[] NAMES = {"Ada", "Grace", "Linus", "Minji", "Jisoo", "Hana", "Noah", "Emma", "Lucas",
@@ -143,7 +143,7 @@ final class DemoData {
      * Produces the demo set unless the campaigns topic already holds records: loaded once, so a restart resumes with
      * the operator's data (and the demo's runs) as they were.
      */
-    static boolean loadIfEmpty(Admin admin, Map<String, Object> producerConfig, HeraldTopics topics, HeraldSerdes serdes,
+    public static boolean loadIfEmpty(Admin admin, Map<String, Object> producerConfig, HeraldTopics topics, HeraldSerdes serdes,
             int recipients, Instant now) throws Exception {
         String campaignsTopic = topics.campaigns().name();
         var partitions = admin.describeTopics(List.of(campaignsTopic)).allTopicNames().get().get(campaignsTopic)

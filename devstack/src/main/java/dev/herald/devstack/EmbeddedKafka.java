@@ -1,4 +1,4 @@
-package dev.herald.app.embedded;
+package dev.herald.devstack;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
