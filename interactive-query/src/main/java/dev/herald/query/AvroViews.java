@@ -15,8 +15,8 @@ import dev.herald.query.CampaignDetail.LimitsView;
 import dev.herald.query.CampaignDetail.MailTemplateView;
 import dev.herald.query.CampaignDetail.PushTemplateView;
 import dev.herald.query.CampaignDetail.QuietHoursView;
+import dev.herald.topology.RunIds;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -69,17 +69,9 @@ final class AvroViews {
         return Math.floor(counted * 1000.0 / expected) / 10.0;
     }
 
-    /** Run ids are '<campaignId>@<scheduledFor>' and campaign ids cannot hold '@'. */
+    /** The slot the run was scheduled for, or null when the id is not a well-formed run id. */
     static Instant scheduledFor(String runId) {
-        int at = runId.lastIndexOf('@');
-        if (at < 0) {
-            return null;
-        }
-        try {
-            return Instant.parse(runId.substring(at + 1));
-        } catch (DateTimeParseException e) {
-            return null;
-        }
+        return RunIds.parse(runId).map(RunIds.RunId::scheduledFor).orElse(null);
     }
 
     private static List<String> channels(Campaign c) {
