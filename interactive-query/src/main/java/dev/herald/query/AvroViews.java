@@ -16,6 +16,7 @@ import dev.herald.query.CampaignDetail.MailTemplateView;
 import dev.herald.query.CampaignDetail.PushTemplateView;
 import dev.herald.query.CampaignDetail.QuietHoursView;
 import dev.herald.topology.RunIds;
+import dev.herald.topology.summary.RunCompletion;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -51,12 +52,12 @@ final class AvroViews {
     static RunProgress run(RunSummary run) {
         ChannelTotals push = counts(run.getPush());
         ChannelTotals mail = counts(run.getMail());
-        long counted = push.deliveries() + mail.deliveries();
-        int reported = run.getReportedPartitions().size();
-        boolean allReported = run.getPartitionCount() > 0 && reported >= run.getPartitionCount();
+        long counted = RunCompletion.counted(run);
+        // Before every partition reported, expected is still growing and a percentage of it would mislead.
+        Double percent = RunCompletion.allPartitionsReported(run) ? percent(counted, run.getExpected()) : null;
         return new RunProgress(run.getRunId(), run.getCampaignId(), scheduledFor(run.getRunId()),
                 run.getStatus().name(), run.getExpected(), counted,
-                allReported ? percent(counted, run.getExpected()) : null, reported, run.getPartitionCount(),
+                percent, run.getReportedPartitions().size(), run.getPartitionCount(),
                 run.getStatus() == RunStatus.COMPLETED, push, mail, reasons(run.getReasons()), run.getStartedAt(),
                 run.getUpdatedAt(), run.getCompletedAt());
     }
