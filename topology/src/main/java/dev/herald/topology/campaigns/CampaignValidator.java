@@ -1,4 +1,4 @@
-package dev.herald.topology.jobs;
+package dev.herald.topology.campaigns;
 
 import dev.herald.avro.Campaign;
 import dev.herald.avro.Channel;
@@ -7,10 +7,10 @@ import dev.herald.topology.RunIds;
 import dev.herald.topology.errors.InvalidRecordException;
 import dev.herald.topology.scheduler.FirePlanner;
 import java.time.LocalTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.time.format.DateTimeParseException;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
