@@ -15,8 +15,9 @@ import dev.herald.query.CampaignDetail.LimitsView;
 import dev.herald.query.CampaignDetail.MailTemplateView;
 import dev.herald.query.CampaignDetail.PushTemplateView;
 import dev.herald.query.CampaignDetail.QuietHoursView;
+import dev.herald.topology.RunIds;
+import dev.herald.topology.summary.RunCompletion;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -51,12 +52,12 @@ final class AvroViews {
     static RunProgress run(RunSummary run) {
         ChannelTotals push = counts(run.getPush());
         ChannelTotals mail = counts(run.getMail());
-        long counted = push.deliveries() + mail.deliveries();
-        int reported = run.getReportedPartitions().size();
-        boolean allReported = run.getPartitionCount() > 0 && reported >= run.getPartitionCount();
+        long counted = RunCompletion.counted(run);
+        // Before every partition reported, expected is still growing and a percentage of it would mislead.
+        Double percent = RunCompletion.allPartitionsReported(run) ? percent(counted, run.getExpected()) : null;
         return new RunProgress(run.getRunId(), run.getCampaignId(), scheduledFor(run.getRunId()),
                 run.getStatus().name(), run.getExpected(), counted,
-                allReported ? percent(counted, run.getExpected()) : null, reported, run.getPartitionCount(),
+                percent, run.getReportedPartitions().size(), run.getPartitionCount(),
                 run.getStatus() == RunStatus.COMPLETED, push, mail, reasons(run.getReasons()), run.getStartedAt(),
                 run.getUpdatedAt(), run.getCompletedAt());
     }
@@ -69,17 +70,9 @@ final class AvroViews {
         return Math.floor(counted * 1000.0 / expected) / 10.0;
     }
 
-    /** Run ids are '<campaignId>@<scheduledFor>' and campaign ids cannot hold '@'. */
+    /** The slot the run was scheduled for, or null when the id is not a well-formed run id. */
     static Instant scheduledFor(String runId) {
-        int at = runId.lastIndexOf('@');
-        if (at < 0) {
-            return null;
-        }
-        try {
-            return Instant.parse(runId.substring(at + 1));
-        } catch (DateTimeParseException e) {
-            return null;
-        }
+        return RunIds.parse(runId).map(RunIds.RunId::scheduledFor).orElse(null);
     }
 
     private static List<String> channels(Campaign c) {

@@ -12,26 +12,26 @@ import dev.herald.avro.Recipient;
 import dev.herald.avro.RunEvent;
 import dev.herald.avro.ScheduleTick;
 import dev.herald.avro.Summary;
+import dev.herald.topology.campaigns.CampaignValidator;
 import dev.herald.topology.channels.ChannelResult;
 import dev.herald.topology.channels.ChannelStep;
 import dev.herald.topology.channels.MailRenderer;
 import dev.herald.topology.channels.PushRenderer;
 import dev.herald.topology.channels.Templates;
 import dev.herald.topology.errors.Decode;
+import dev.herald.topology.fanout.FanoutOutput;
 import dev.herald.topology.fanout.FanoutProcessor;
 import dev.herald.topology.fanout.MulticastPartitioner;
-import dev.herald.topology.jobs.CampaignValidator;
 import dev.herald.topology.jobs.JobDecision;
 import dev.herald.topology.jobs.JobGate;
-import dev.herald.topology.jobs.RecipientValidator;
 import dev.herald.topology.jobs.TickValidator;
+import dev.herald.topology.recipients.RecipientValidator;
 import dev.herald.topology.scheduler.FirePlanner;
 import dev.herald.topology.scheduler.SchedulerProcessor;
 import dev.herald.topology.summary.RunLedgerProcessor;
 import dev.herald.topology.summary.SummaryAggregator;
 import java.time.Duration;
 import java.util.Map;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -75,20 +75,12 @@ public final class HeraldTopology {
         KTable<String, Campaign> campaigns = campaigns(builder, topics, serdes, planner);
         schedule(builder, config, topics, serdes, planner, campaigns);
         KStream<String, Job> jobs = jobs(builder, topics, serdes, campaigns);
-        KStream<String, SpecificRecord> fanout = fanout(builder, config, topics, serdes, jobs);
+        KTable<String, Recipient> recipients = recipients(builder, topics, serdes);
+        Fanout fanout = fanout(builder, config, serdes, jobs, recipients);
 
-        Map<String, KStream<String, SpecificRecord>> fanoutParts = fanout.split(Named.as("fanout-"))
-                .branch((id, value) -> value instanceof Delivery, Branched.as("deliveries"))
-                .branch((id, value) -> value instanceof FanoutReport, Branched.as("reports"))
-                .noDefaultBranch();
-        KStream<String, Delivery> deliveries = fanoutParts.get("fanout-deliveries")
-                .mapValues(value -> (Delivery) value, Named.as("fanout-deliveries-typed"));
-        KStream<String, FanoutReport> reports = fanoutParts.get("fanout-reports")
-                .mapValues(value -> (FanoutReport) value, Named.as("fanout-reports-typed"));
-
-        KStream<String, Outcome> outcomes = channels(topics, deliveries);
+        KStream<String, Outcome> outcomes = channels(topics, fanout.deliveries());
         summaries(config, serdes, outcomes);
-        runs(builder, topics, serdes, outcomes, reports);
+        runs(builder, topics, serdes, outcomes, fanout.reports());
 
         return builder.build();
     }
@@ -137,31 +129,48 @@ public final class HeraldTopology {
                 .processValues(() -> new JobGate(StoreNames.JOB_RUNS), Named.as("jobs-gate"), StoreNames.JOB_RUNS);
     }
 
-    /** Every job reaches every recipients partition, whose fan-out selects its own share of the audience. */
-    private static KStream<String, SpecificRecord> fanout(StreamsBuilder builder, HeraldTopologyConfig config,
-            HeraldTopics topics, HeraldSerdes serdes, KStream<String, Job> jobs) {
+    /** Recipient profiles, validated, as the table the fan-out scans and looks recipients up in. */
+    private static KTable<String, Recipient> recipients(StreamsBuilder builder, HeraldTopics topics,
+            HeraldSerdes serdes) {
         // Read through Decode like every input, so bad bytes are dead-lettered; the price is a changelog of its own.
-        read(builder, topics.recipients(), "recipients")
+        return read(builder, topics.recipients(), "recipients")
                 .processValues(RecipientValidator::new, Named.as("recipients-validate"))
                 .toTable(Named.as("recipients-table"),
-                Materialized.<String, Recipient, KeyValueStore<Bytes, byte[]>>as(StoreNames.RECIPIENTS)
-                        .withKeySerde(serdes.string())
-                        .withValueSerde(serdes.recipient()));
+                        Materialized.<String, Recipient, KeyValueStore<Bytes, byte[]>>as(StoreNames.RECIPIENTS)
+                                .withKeySerde(serdes.string())
+                                .withValueSerde(serdes.recipient()));
+    }
+
+    /** What the fan-out emits, one typed stream per kind. */
+    private record Fanout(KStream<String, Delivery> deliveries, KStream<String, FanoutReport> reports) {
+    }
+
+    /**
+     * Every job reaches every recipients partition, whose fan-out selects its own share of the audience from the
+     * recipients table (the jobs repartition topic has as many partitions as the recipients topic).
+     */
+    private static Fanout fanout(StreamsBuilder builder, HeraldTopologyConfig config, HeraldSerdes serdes,
+            KStream<String, Job> jobs, KTable<String, Recipient> recipients) {
+        String recipientStore = recipients.queryableStoreName();
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.FANOUT_CURSORS), serdes.string(), serdes.fanoutCursor())
                 .withCachingEnabled());
         int partitions = config.recipientsPartitions();
         Duration interval = config.fanoutInterval();
         int chunk = config.fanoutChunkSize();
-        return jobs
+        KStream<String, FanoutOutput> out = jobs
                 .repartition(Repartitioned.<String, Job>as(JOBS_REPARTITION)
                         .withKeySerde(serdes.string())
                         .withValueSerde(serdes.job())
                         .withNumberOfPartitions(partitions)
                         .withStreamPartitioner(new MulticastPartitioner<>()))
-                .process(() -> new FanoutProcessor(StoreNames.FANOUT_CURSORS, StoreNames.RECIPIENTS, partitions,
+                .process(() -> new FanoutProcessor(StoreNames.FANOUT_CURSORS, recipientStore, partitions,
                                 interval, chunk),
-                        Named.as("fanout"), StoreNames.FANOUT_CURSORS, StoreNames.RECIPIENTS);
+                        Named.as("fanout"), StoreNames.FANOUT_CURSORS, recipientStore);
+        // The processor forwards each kind to its own child by these names, so neither child sees the other kind.
+        return new Fanout(
+                out.mapValues(FanoutOutput::delivery, Named.as(FanoutOutput.DELIVERIES)),
+                out.mapValues(FanoutOutput::report, Named.as(FanoutOutput.REPORTS)));
     }
 
     /** Stateless per-channel branches: render to the outboxes and report one outcome per delivery. */

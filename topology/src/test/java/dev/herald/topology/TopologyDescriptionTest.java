@@ -2,12 +2,14 @@ package dev.herald.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.herald.avro.Channel;
 import dev.herald.serdes.InMemorySchemaRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -50,6 +52,16 @@ class TopologyDescriptionTest {
                 StoreNames.RUN_SUMMARY);
         assertThat(matches(description, "(?:topic|topics): \\[?([a-z.-]+-repartition)")).containsExactlyInAnyOrder(
                 "jobs-repartition", "outcomes-by-campaign-repartition", "run-events-repartition");
+    }
+
+    @Test
+    void everyChannelHasABranchOfItsOwn() {
+        // The channel split has no default branch: a Channel symbol without a branch would drop its deliveries.
+        String description = TOPOLOGY.describe().toString();
+
+        for (Channel channel : Channel.values()) {
+            assertThat(description).contains("Processor: channel-" + channel.name().toLowerCase(Locale.ROOT) + " ");
+        }
     }
 
     private static Set<String> matches(String text, String regex) {

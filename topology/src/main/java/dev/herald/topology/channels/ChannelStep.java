@@ -3,6 +3,7 @@ package dev.herald.topology.channels;
 import dev.herald.avro.Delivery;
 import dev.herald.avro.Outcome;
 import dev.herald.avro.Result;
+import dev.herald.topology.Reasons.OutcomeReason;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,15 +41,8 @@ public final class ChannelStep<M> implements FixedKeyProcessor<String, Delivery,
         } catch (RuntimeException e) {
             // A delivery without an outcome would keep its run from ever completing: count it as an error.
             log.error("Delivery of run {} to {} failed unexpectedly", record.value().getRunId(), record.key(), e);
-            result = new ChannelResult<>(Outcome.newBuilder()
-                    .setCampaignId(record.value().getCampaignId())
-                    .setRunId(record.value().getRunId())
-                    .setRecipientId(record.value().getRecipientId())
-                    .setChannel(record.value().getChannel())
-                    .setResult(Result.ERROR)
-                    .setReason("processing_error")
-                    .setMessages(0)
-                    .build(), List.of());
+            result = new ChannelResult<>(
+                    Rules.outcome(record.value(), Result.ERROR, OutcomeReason.PROCESSING_ERROR, 0), List.of());
         }
         Outcome outcome = result.outcome();
         String channel = outcome.getChannel().name();

@@ -6,6 +6,7 @@ import dev.herald.avro.MailMessage;
 import dev.herald.avro.MailTemplate;
 import dev.herald.avro.Recipient;
 import dev.herald.avro.Result;
+import dev.herald.topology.Reasons.OutcomeReason;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -63,10 +64,10 @@ public final class MailRenderer {
     private static Optional<Rules.Stop> contactRule(Recipient recipient) {
         String email = recipient.getEmail();
         if (email == null || email.isBlank()) {
-            return Rules.stop(Result.MISSING, Rules.NO_EMAIL);
+            return Rules.stop(Result.MISSING, OutcomeReason.NO_EMAIL);
         }
         if (!isPlausibleAddress(email)) {
-            return Rules.stop(Result.ERROR, Rules.INVALID_EMAIL);
+            return Rules.stop(Result.ERROR, OutcomeReason.INVALID_EMAIL);
         }
         return Optional.empty();
     }

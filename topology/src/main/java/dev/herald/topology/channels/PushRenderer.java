@@ -7,6 +7,7 @@ import dev.herald.avro.PushTemplate;
 import dev.herald.avro.PushToken;
 import dev.herald.avro.Recipient;
 import dev.herald.avro.Result;
+import dev.herald.topology.Reasons.OutcomeReason;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -66,7 +67,7 @@ public final class PushRenderer {
 
     private static Optional<Rules.Stop> contactRule(Recipient recipient) {
         return usableTokens(recipient).isEmpty()
-                ? Rules.stop(Result.MISSING, Rules.NO_PUSH_TOKEN)
+                ? Rules.stop(Result.MISSING, OutcomeReason.NO_PUSH_TOKEN)
                 : Optional.empty();
     }
 

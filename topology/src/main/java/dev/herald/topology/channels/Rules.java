@@ -7,6 +7,7 @@ import dev.herald.avro.Outcome;
 import dev.herald.avro.QuietHours;
 import dev.herald.avro.Recipient;
 import dev.herald.avro.Result;
+import dev.herald.topology.Reasons.OutcomeReason;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -21,19 +22,10 @@ import org.slf4j.LoggerFactory;
 /** The checks every channel runs before rendering, in the order that decides a delivery's outcome. */
 final class Rules {
 
-    static final String UNKNOWN_RECIPIENT = "unknown_recipient";
-    static final String OPT_OUT = "opt_out";
-    static final String NO_PUSH_TOKEN = "no_push_token";
-    static final String NO_EMAIL = "no_email";
-    static final String INVALID_EMAIL = "invalid_email";
-    static final String QUIET_HOURS = "quiet_hours";
-    static final String INVALID_QUIET_HOURS = "invalid_quiet_hours";
-    static final String TEMPLATE_ERROR = "template_error";
-
     private static final Logger log = LoggerFactory.getLogger(Rules.class);
 
     /** A rule that applied: the delivery ends here with this result and reason, and no message. */
-    record Stop(Result result, String reason) {
+    record Stop(Result result, OutcomeReason reason) {
     }
 
     private Rules() {
@@ -57,11 +49,11 @@ final class Rules {
         Objects.requireNonNull(at, "at");
         Recipient recipient = delivery.getRecipient();
         if (recipient == null) {
-            return stop(Result.MISSING, UNKNOWN_RECIPIENT);
+            return stop(Result.MISSING, OutcomeReason.UNKNOWN_RECIPIENT);
         }
         List<Channel> optOuts = recipient.getOptOuts();
         if (optOuts != null && optOuts.contains(delivery.getChannel())) {
-            return stop(Result.FILTERED, OPT_OUT);
+            return stop(Result.FILTERED, OutcomeReason.OPT_OUT);
         }
         Optional<Stop> contact = contactRule.apply(recipient);
         if (contact.isPresent()) {
@@ -70,7 +62,7 @@ final class Rules {
         return quietHours(delivery, recipient, at);
     }
 
-    static Optional<Stop> stop(Result result, String reason) {
+    static Optional<Stop> stop(Result result, OutcomeReason reason) {
         return Optional.of(new Stop(result, reason));
     }
 
@@ -96,21 +88,21 @@ final class Rules {
         // Debug only: a broken template fails for every recipient of the run; the summary counts it.
         log.debug("template_error: campaign {} run {} recipient {} {}: {}", delivery.getCampaignId(),
                 delivery.getRunId(), delivery.getRecipientId(), delivery.getChannel(), detail);
-        return stopped(delivery, new Stop(Result.ERROR, TEMPLATE_ERROR));
+        return stopped(delivery, new Stop(Result.ERROR, OutcomeReason.TEMPLATE_ERROR));
     }
 
     static <M> ChannelResult<M> success(Delivery delivery, List<M> messages) {
         return new ChannelResult<>(outcome(delivery, Result.SUCCESS, null, messages.size()), messages);
     }
 
-    static Outcome outcome(Delivery delivery, Result result, String reason, int messages) {
+    static Outcome outcome(Delivery delivery, Result result, OutcomeReason reason, int messages) {
         return Outcome.newBuilder()
                 .setCampaignId(delivery.getCampaignId())
                 .setRunId(delivery.getRunId())
                 .setRecipientId(delivery.getRecipientId())
                 .setChannel(delivery.getChannel())
                 .setResult(result)
-                .setReason(reason)
+                .setReason(reason == null ? null : reason.wire())
                 .setMessages(messages)
                 .build();
     }
@@ -123,13 +115,13 @@ final class Rules {
         }
         try {
             return QuietHoursRule.isQuiet(quiet, zoneOf(recipient), at)
-                    ? stop(Result.FILTERED, QUIET_HOURS)
+                    ? stop(Result.FILTERED, OutcomeReason.QUIET_HOURS)
                     : Optional.empty();
         } catch (IllegalArgumentException e) {
             // CampaignValidator rejects these upstream; should one slip through, an outcome rather than an
             // exception, because a dead-lettered delivery would keep the run from ever completing.
             log.debug("invalid quiet hours in campaign {}: {}", delivery.getCampaignId(), e.getMessage());
-            return stop(Result.ERROR, INVALID_QUIET_HOURS);
+            return stop(Result.ERROR, OutcomeReason.INVALID_QUIET_HOURS);
         }
     }
 }

@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -35,9 +34,10 @@ import org.slf4j.LoggerFactory;
  * a huge run never holds the stream thread past its poll interval and resumes where it stopped after a crash. When
  * the partition is done it emits one FanoutReport with the number of deliveries it produced.
  *
- * <p>Emits {@link Delivery} records keyed by recipient id and {@link FanoutReport} records keyed by run id.
+ * <p>Forwards {@link Delivery} records keyed by recipient id to the child {@link FanoutOutput#DELIVERIES} only, and
+ * {@link FanoutReport} records keyed by run id to the child {@link FanoutOutput#REPORTS} only.
  */
-public final class FanoutProcessor implements Processor<String, Job, String, SpecificRecord> {
+public final class FanoutProcessor implements Processor<String, Job, String, FanoutOutput> {
 
     private static final Logger log = LoggerFactory.getLogger(FanoutProcessor.class);
 
@@ -48,7 +48,7 @@ public final class FanoutProcessor implements Processor<String, Job, String, Spe
     private final int chunkSize;
     private final Map<String, RateBudget> budgets = new HashMap<>();
 
-    private ProcessorContext<String, SpecificRecord> context;
+    private ProcessorContext<String, FanoutOutput> context;
     private KeyValueStore<String, FanoutCursor> cursors;
     private TimestampedKeyValueStore<String, Recipient> recipients;
     private int partition;
@@ -64,7 +64,7 @@ public final class FanoutProcessor implements Processor<String, Job, String, Spe
     }
 
     @Override
-    public void init(ProcessorContext<String, SpecificRecord> context) {
+    public void init(ProcessorContext<String, FanoutOutput> context) {
         this.context = context;
         this.cursors = context.getStateStore(cursorStoreName);
         this.recipients = context.getStateStore(recipientStoreName);
@@ -115,13 +115,14 @@ public final class FanoutProcessor implements Processor<String, Job, String, Spe
         cursor.setDeliveries(cursor.getDeliveries() + step.produced);
         counters.add("deliveries", step.produced);
         if (done) {
-            context.forward(new Record<>(runId, FanoutReport.newBuilder()
+            FanoutReport report = FanoutReport.newBuilder()
                     .setRunId(runId)
                     .setCampaignId(job.getCampaignId())
                     .setPartition(partition)
                     .setPartitionCount(partitionCount)
                     .setDeliveries(cursor.getDeliveries())
-                    .build(), now));
+                    .build();
+            context.forward(new Record<>(runId, FanoutOutput.of(report), now), FanoutOutput.REPORTS);
             cursors.delete(runId);
             budgets.remove(runId);
             log.info("Run {} fanned out on partition {}: {} deliveries", runId, partition, cursor.getDeliveries());
@@ -208,14 +209,15 @@ public final class FanoutProcessor implements Processor<String, Job, String, Spe
 
         void deliver(String recipientId, Recipient recipient) {
             for (Channel channel : channels) {
-                context.forward(new Record<>(recipientId, (SpecificRecord) Delivery.newBuilder()
+                Delivery delivery = Delivery.newBuilder()
                         .setRunId(job.getRunId())
                         .setCampaignId(job.getCampaignId())
                         .setChannel(channel)
                         .setRecipientId(recipientId)
                         .setRecipient(recipient)
                         .setJob(job)
-                        .build(), now));
+                        .build();
+                context.forward(new Record<>(recipientId, FanoutOutput.of(delivery), now), FanoutOutput.DELIVERIES);
                 produced++;
             }
         }

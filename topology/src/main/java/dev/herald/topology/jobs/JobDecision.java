@@ -3,18 +3,19 @@ package dev.herald.topology.jobs;
 import dev.herald.avro.Campaign;
 import dev.herald.avro.Job;
 import dev.herald.avro.ScheduleTick;
+import dev.herald.topology.Reasons.TickRejection;
 
 /** A tick joined with its campaign: either a Job to run or the reason it does not run. Lives only inside a task. */
-public record JobDecision(ScheduleTick tick, Job job, String rejection) {
+public record JobDecision(ScheduleTick tick, Job job, TickRejection rejection) {
 
     public static JobDecision of(ScheduleTick tick, Campaign campaign) {
         if (campaign == null) {
-            return new JobDecision(tick, null, "unknown_campaign");
+            return new JobDecision(tick, null, TickRejection.UNKNOWN_CAMPAIGN);
         }
-        String rejection = switch (campaign.getStatus()) {
-            case PAUSED -> "paused";
-            case CANCELLED -> "cancelled";
-            case DRAFT -> "draft";
+        TickRejection rejection = switch (campaign.getStatus()) {
+            case PAUSED -> TickRejection.PAUSED;
+            case CANCELLED -> TickRejection.CANCELLED;
+            case DRAFT -> TickRejection.DRAFT;
             case SCHEDULED, COMPLETED -> null;
         };
         if (rejection != null) {

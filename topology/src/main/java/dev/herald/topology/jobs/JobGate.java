@@ -38,8 +38,9 @@ public final class JobGate implements FixedKeyProcessor<String, JobDecision, Job
         JobDecision decision = record.value();
         String runId = decision.tick().getRunId();
         if (decision.job() == null) {
-            counters.count("ticks-rejected", "reason", decision.rejection());
-            log.info("Tick for run {} does not run: {}", runId, decision.rejection());
+            String reason = decision.rejection().wire();
+            counters.count("ticks-rejected", "reason", reason);
+            log.info("Tick for run {} does not run: {}", runId, reason);
             return;
         }
         if (runs.get(runId) != null) {

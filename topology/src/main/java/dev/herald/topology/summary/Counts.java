@@ -15,7 +15,7 @@ public final class Counts {
     }
 
     public static void add(ChannelCounts push, ChannelCounts mail, Map<String, Long> reasons, Outcome outcome) {
-        ChannelCounts counts = outcome.getChannel() == Channel.PUSH ? push : mail;
+        ChannelCounts counts = of(outcome.getChannel(), push, mail);
         switch (outcome.getResult()) {
             case SUCCESS -> counts.setSuccess(counts.getSuccess() + 1);
             case ERROR -> counts.setError(counts.getError() + 1);
@@ -26,6 +26,17 @@ public final class Counts {
         if (outcome.getReason() != null) {
             reasons.merge(outcome.getReason(), 1L, Long::sum);
         }
+    }
+
+    /**
+     * The counts a channel's outcomes go to. Exhaustive with no default, so a new Channel symbol fails compilation here
+     * instead of being counted silently under another channel.
+     */
+    static ChannelCounts of(Channel channel, ChannelCounts push, ChannelCounts mail) {
+        return switch (channel) {
+            case PUSH -> push;
+            case MAIL -> mail;
+        };
     }
 
     /** Deliveries counted in every result of both channels. */

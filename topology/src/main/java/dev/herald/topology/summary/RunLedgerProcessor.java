@@ -71,7 +71,7 @@ public final class RunLedgerProcessor implements Processor<String, RunEvent, Str
             throw new InvalidRecordException("run " + runId + ": unknown event " + event);
         }
         run.setUpdatedAt(at);
-        if (isComplete(run)) {
+        if (RunCompletion.isComplete(run)) {
             run.setStatus(RunStatus.COMPLETED);
             run.setCompletedAt(at);
             counters.count("completed");
@@ -79,12 +79,6 @@ public final class RunLedgerProcessor implements Processor<String, RunEvent, Str
             context.forward(new Record<>(runId, run, record.timestamp()));
         }
         runs.put(runId, run);
-    }
-
-    static boolean isComplete(RunSummary run) {
-        return run.getPartitionCount() > 0
-                && run.getReportedPartitions().size() == run.getPartitionCount()
-                && Counts.deliveries(run.getPush(), run.getMail()) == run.getExpected();
     }
 
     private static RunSummary start(String runId, Object event, Instant at) {

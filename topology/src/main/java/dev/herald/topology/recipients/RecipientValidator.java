@@ -1,4 +1,4 @@
-package dev.herald.topology.jobs;
+package dev.herald.topology.recipients;
 
 import dev.herald.avro.Recipient;
 import dev.herald.topology.errors.InvalidRecordException;

@@ -1,4 +1,4 @@
-package dev.herald.topology.jobs;
+package dev.herald.topology.campaigns;
 
 import dev.herald.avro.Campaign;
 import dev.herald.avro.Channel;
@@ -7,10 +7,11 @@ import dev.herald.topology.RunIds;
 import dev.herald.topology.errors.InvalidRecordException;
 import dev.herald.topology.scheduler.FirePlanner;
 import java.time.LocalTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
@@ -57,11 +58,11 @@ public final class CampaignValidator implements FixedKeyProcessor<String, Campai
         if (campaign.getChannels().isEmpty()) {
             throw new InvalidRecordException("campaign " + key + ": channels is empty");
         }
-        if (campaign.getChannels().contains(Channel.PUSH) && campaign.getPush() == null) {
-            throw new InvalidRecordException("campaign " + key + ": channel PUSH needs a push template");
-        }
-        if (campaign.getChannels().contains(Channel.MAIL) && campaign.getMail() == null) {
-            throw new InvalidRecordException("campaign " + key + ": channel MAIL needs a mail template");
+        for (Channel channel : Channel.values()) {
+            if (campaign.getChannels().contains(channel) && !hasTemplate(campaign, channel)) {
+                throw new InvalidRecordException("campaign " + key + ": channel " + channel + " needs a "
+                        + channel.name().toLowerCase(Locale.ROOT) + " template");
+            }
         }
         try {
             planner.validate(campaign.getSchedule());
@@ -79,6 +80,14 @@ public final class CampaignValidator implements FixedKeyProcessor<String, Campai
                 parseTime(key, "end", quiet.getEnd());
             }
         }
+    }
+
+    /** Exhaustive with no default: a new Channel symbol fails compilation until its template is checked. */
+    private static boolean hasTemplate(Campaign campaign, Channel channel) {
+        return switch (channel) {
+            case PUSH -> campaign.getPush() != null;
+            case MAIL -> campaign.getMail() != null;
+        };
     }
 
     private static void parseTime(String key, String field, String value) {
