@@ -1,5 +1,6 @@
 package dev.herald.query;
 
+import dev.herald.query.routing.Cluster;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;

@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.avro.Channel;
+import dev.herald.query.http.HttpApi;
+import dev.herald.query.store.LocalQueries;
 import dev.herald.topology.HeraldTestDriver;
 import dev.herald.topology.RunIds;
 import io.micrometer.prometheusmetrics.PrometheusConfig;

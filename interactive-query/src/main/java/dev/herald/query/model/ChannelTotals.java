@@ -1,4 +1,4 @@
-package dev.herald.query;
+package dev.herald.query.model;
 
 /** One channel's deliveries by result, and the outbox messages the successful ones produced. */
 public record ChannelTotals(long success, long error, long missing, long filtered, long messages) {

@@ -1,4 +1,4 @@
-package dev.herald.query;
+package dev.herald.query.model;
 
 import java.util.function.Function;
 

@@ -1,4 +1,4 @@
-package dev.herald.query;
+package dev.herald.query.routing;
 
 import java.util.ArrayList;
 import java.util.Comparator;

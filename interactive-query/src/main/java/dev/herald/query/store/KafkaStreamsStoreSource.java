@@ -1,4 +1,4 @@
-package dev.herald.query;
+package dev.herald.query.store;
 
 import java.util.Objects;
 import org.apache.kafka.streams.KafkaStreams;

@@ -1,4 +1,4 @@
-package dev.herald.query;
+package dev.herald.query.http;
 
 /** An RFC 9457 problem detail, the body of every error answer. */
 record Problem(String type, String title, int status, String detail, String instance) {

@@ -1,4 +1,4 @@
-package dev.herald.query;
+package dev.herald.query.store;
 
 import dev.herald.avro.Audience;
 import dev.herald.avro.Campaign;
@@ -10,11 +10,16 @@ import dev.herald.avro.RunStatus;
 import dev.herald.avro.RunSummary;
 import dev.herald.avro.Schedule;
 import dev.herald.avro.SchedulerState;
-import dev.herald.query.CampaignDetail.AudienceView;
-import dev.herald.query.CampaignDetail.LimitsView;
-import dev.herald.query.CampaignDetail.MailTemplateView;
-import dev.herald.query.CampaignDetail.PushTemplateView;
-import dev.herald.query.CampaignDetail.QuietHoursView;
+import dev.herald.query.model.CampaignDetail;
+import dev.herald.query.model.CampaignDetail.AudienceView;
+import dev.herald.query.model.CampaignDetail.LimitsView;
+import dev.herald.query.model.CampaignDetail.MailTemplateView;
+import dev.herald.query.model.CampaignDetail.PushTemplateView;
+import dev.herald.query.model.CampaignDetail.QuietHoursView;
+import dev.herald.query.model.CampaignItem;
+import dev.herald.query.model.ChannelTotals;
+import dev.herald.query.model.RunProgress;
+import dev.herald.query.model.ScheduleView;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.herald.query;
+package dev.herald.query.store;
 
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyWindowStore;

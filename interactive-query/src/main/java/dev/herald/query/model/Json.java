@@ -1,4 +1,4 @@
-package dev.herald.query;
+package dev.herald.query.model;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -11,7 +11,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.UncheckedIOException;
 
 /** The one JSON configuration shared by the HTTP answers and by reading other instances' answers. */
-final class Json {
+public final class Json {
     static final String SERVED_BY = "servedBy";
 
     private final ObjectMapper mapper = JsonMapper.builder()
@@ -23,7 +23,7 @@ final class Json {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    String write(Object value) {
+    public String write(Object value) {
         try {
             return mapper.writeValueAsString(value);
         } catch (JsonProcessingException e) {
@@ -32,13 +32,13 @@ final class Json {
     }
 
     /** A keyed answer as one object: the value's fields plus servedBy. */
-    String write(Served<?> served) {
+    public String write(Served<?> served) {
         ObjectNode node = mapper.valueToTree(served.value());
         node.put(SERVED_BY, served.servedBy());
         return write(node);
     }
 
-    <T> T read(String body, Class<T> type) {
+    public <T> T read(String body, Class<T> type) {
         try {
             return mapper.readValue(body, type);
         } catch (JsonProcessingException e) {
@@ -47,7 +47,7 @@ final class Json {
     }
 
     /** The inverse of {@link #write(Served)}, for answers forwarded from the owner. */
-    <T> Served<T> readServed(String body, Class<T> type) {
+    public <T> Served<T> readServed(String body, Class<T> type) {
         try {
             ObjectNode node = (ObjectNode) mapper.readTree(body);
             JsonNode servedBy = node.remove(SERVED_BY);
@@ -58,7 +58,7 @@ final class Json {
     }
 
     /** The detail of a problem+json answer, if there is one. */
-    String problemDetail(String body) {
+    public String problemDetail(String body) {
         try {
             JsonNode detail = mapper.readTree(body).get("detail");
             return detail == null ? null : detail.asText();

@@ -1,4 +1,4 @@
-package dev.herald.query;
+package dev.herald.query.http;
 
 import java.time.Duration;
 import java.time.Instant;

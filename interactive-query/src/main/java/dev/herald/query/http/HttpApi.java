@@ -1,8 +1,14 @@
-package dev.herald.query;
+package dev.herald.query.http;
 
-import dev.herald.query.Answer.Found;
-import dev.herald.query.Answer.NotFound;
-import dev.herald.query.Answer.ServiceUnavailable;
+import dev.herald.query.ApiPaths;
+import dev.herald.query.HeraldQueryService;
+import dev.herald.query.model.Answer;
+import dev.herald.query.model.Answer.Found;
+import dev.herald.query.model.Answer.NotFound;
+import dev.herald.query.model.Answer.ServiceUnavailable;
+import dev.herald.query.model.Granularity;
+import dev.herald.query.model.Json;
+import dev.herald.query.model.Served;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;

@@ -1,4 +1,4 @@
-package dev.herald.query;
+package dev.herald.query.model;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;

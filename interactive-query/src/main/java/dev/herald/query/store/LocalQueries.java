@@ -1,9 +1,18 @@
-package dev.herald.query;
+package dev.herald.query.store;
 
 import dev.herald.avro.Campaign;
 import dev.herald.avro.RunSummary;
 import dev.herald.avro.SchedulerState;
 import dev.herald.avro.Summary;
+import dev.herald.query.model.CampaignDetail;
+import dev.herald.query.model.CampaignItem;
+import dev.herald.query.model.CampaignSummary;
+import dev.herald.query.model.CampaignTotals;
+import dev.herald.query.model.ChannelTotals;
+import dev.herald.query.model.Granularity;
+import dev.herald.query.model.RunProgress;
+import dev.herald.query.model.SummaryWindow;
+import dev.herald.query.model.Totals;
 import dev.herald.topology.RunIds;
 import dev.herald.topology.StoreNames;
 import java.time.Instant;
@@ -36,7 +45,7 @@ public final class LocalQueries {
     }
 
     /** Order of runs in every answer: by scheduled time, then run id. */
-    static Comparator<RunProgress> runOrder() {
+    public static Comparator<RunProgress> runOrder() {
         return RUN_ORDER;
     }
 
