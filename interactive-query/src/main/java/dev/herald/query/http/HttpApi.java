@@ -9,6 +9,7 @@ import dev.herald.query.model.Answer.ServiceUnavailable;
 import dev.herald.query.model.Granularity;
 import dev.herald.query.model.Json;
 import dev.herald.query.model.Served;
+import dev.herald.query.routing.ForwardedHeader;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -128,7 +129,7 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private static boolean forwarded(Context ctx) {
-        return ctx.header(HeraldQueryService.FORWARDED_HEADER) != null;
+        return ctx.header(ForwardedHeader.NAME) != null;
     }
 
     private static Granularity window(String param) {

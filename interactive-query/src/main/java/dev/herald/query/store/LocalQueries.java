@@ -34,19 +34,11 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
 /** The only class that reads state stores: this instance's stores alone, mapped to plain records. */
 public final class LocalQueries {
     private static final StringSerializer KEYS = new StringSerializer();
-    private static final Comparator<RunProgress> RUN_ORDER = Comparator
-            .comparing(RunProgress::scheduledFor, Comparator.nullsLast(Comparator.naturalOrder()))
-            .thenComparing(RunProgress::runId);
 
     private final StoreSource stores;
 
     public LocalQueries(StoreSource stores) {
         this.stores = Objects.requireNonNull(stores, "stores");
-    }
-
-    /** Order of runs in every answer: by scheduled time, then run id. */
-    public static Comparator<RunProgress> runOrder() {
-        return RUN_ORDER;
     }
 
     public Optional<CampaignDetail> campaign(String id) {
@@ -108,7 +100,7 @@ public final class LocalQueries {
                 }
             }
         }
-        runs.sort(RUN_ORDER);
+        runs.sort(RunProgress.ORDER);
         return runs;
     }
 

@@ -1,6 +1,5 @@
-package dev.herald.query;
+package dev.herald.query.routing;
 
-import dev.herald.query.routing.Cluster;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
@@ -34,21 +33,22 @@ final class Peers {
     record Reply(int status, String body) {
     }
 
-    /** GET {@code path?query} on {@code peer}; completes exceptionally when the peer does not answer in time. */
-    CompletableFuture<Reply> get(HostInfo peer, String path, String query) {
+    /** GET {@code request} on {@code peer}; completes exceptionally when the peer does not answer in time. */
+    CompletableFuture<Reply> get(HostInfo peer, PeerRequest request) {
         URI uri;
         try {
-            uri = new URI("http", null, peer.host(), peer.port(), path, query, null);
+            // The multi-argument constructor quotes what needs quoting in the path and the query.
+            uri = new URI("http", null, peer.host(), peer.port(), request.path(), request.query(), null);
         } catch (URISyntaxException e) {
             return CompletableFuture.failedFuture(e);
         }
-        HttpRequest request = HttpRequest.newBuilder(uri)
+        HttpRequest get = HttpRequest.newBuilder(uri)
                 .timeout(timeout)
-                .header(HeraldQueryService.FORWARDED_HEADER, self.get())
+                .header(ForwardedHeader.NAME, self.get())
                 .header("Accept", "application/json")
                 .GET()
                 .build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+        return http.sendAsync(get, HttpResponse.BodyHandlers.ofString())
                 .thenApply(response -> new Reply(response.statusCode(), response.body()))
                 // The request timeout covers only the headers; this bounds reading the body too.
                 .orTimeout(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
