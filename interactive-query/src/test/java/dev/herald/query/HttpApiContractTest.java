@@ -378,6 +378,23 @@ class HttpApiContractTest {
     }
 
     @Test
+    void keyedAnswersAreTheValuesOwnFieldsWithOneServedByAndGatheredOnesListTheirServers() {
+        for (String keyed : List.of("/api/campaigns/" + SPRING, "/api/campaigns/" + SPRING + "/summary",
+                "/api/runs/" + SPRING_RUN)) {
+            JsonNode body = get(keyed).json();
+            assertThat(body.has("value")).as(keyed).isFalse();
+            assertThat(body.get("servedBy").isTextual()).as(keyed).isTrue();
+        }
+        for (String gathered : List.of("/api/campaigns", "/api/campaigns/" + SPRING + "/runs", "/api/summary")) {
+            JsonNode body = get(gathered).json();
+            assertThat(body.has("value")).as(gathered).isFalse();
+            assertThat(body.get("servedBy").isArray()).as(gathered).isTrue();
+            assertThat(body.get("missing").isArray()).as(gathered).isTrue();
+            assertThat(body.get("partial").isBoolean()).as(gathered).isTrue();
+        }
+    }
+
+    @Test
     void unknownRouteIsANotFoundProblem() {
         assertProblem(get("/api/nothing-here"), 404, "/api/nothing-here");
     }

@@ -6,6 +6,7 @@ import dev.herald.query.model.Answer;
 import dev.herald.query.model.Answer.Found;
 import dev.herald.query.model.Answer.NotFound;
 import dev.herald.query.model.Answer.ServiceUnavailable;
+import dev.herald.query.model.GatheredAnswer;
 import dev.herald.query.model.Granularity;
 import dev.herald.query.model.Json;
 import dev.herald.query.model.Served;
@@ -79,15 +80,15 @@ public final class HttpApi implements AutoCloseable {
 
     private void routes() {
         app.get(ApiPaths.CAMPAIGNS, ctx -> gathered(ctx, service.campaigns(forwarded(ctx))));
-        app.get(ApiPaths.CAMPAIGN, ctx -> served(ctx, service.campaign(ctx.pathParam("id"), forwarded(ctx))));
+        app.get(ApiPaths.CAMPAIGN, ctx -> keyed(ctx, service.campaign(ctx.pathParam("id"), forwarded(ctx))));
         app.get(ApiPaths.CAMPAIGN_SUMMARY, ctx -> {
             Granularity window = window(ctx.queryParam("window"));
             TimeRange range = range(ctx);
-            served(ctx, service.campaignSummary(ctx.pathParam("id"), window, range.from(), range.to(),
+            keyed(ctx, service.campaignSummary(ctx.pathParam("id"), window, range.from(), range.to(),
                     forwarded(ctx)));
         });
         app.get(ApiPaths.CAMPAIGN_RUNS, ctx -> gathered(ctx, service.runs(ctx.pathParam("id"), forwarded(ctx))));
-        app.get(ApiPaths.RUN, ctx -> served(ctx, service.run(ctx.pathParam("runId"), forwarded(ctx))));
+        app.get(ApiPaths.RUN, ctx -> keyed(ctx, service.run(ctx.pathParam("runId"), forwarded(ctx))));
         app.get(ApiPaths.SUMMARY, ctx -> {
             TimeRange range = range(ctx);
             gathered(ctx, service.summary(range.from(), range.to(), forwarded(ctx)));
@@ -145,15 +146,17 @@ public final class HttpApi implements AutoCloseable {
                 !forwarded(ctx));
     }
 
-    private <T> void served(Context ctx, Answer<Served<T>> answer) {
+    /** A keyed answer's body is one object: the value's own fields plus the servedBy of the instance it came from. */
+    private <T> void keyed(Context ctx, Answer<Served<T>> answer) {
+        reply(ctx, answer, json::writeServed);
+    }
+
+    /** A gathered answer's body is the value as it is: it carries its own servedBy list, missing and partial. */
+    private <T extends GatheredAnswer> void gathered(Context ctx, Answer<T> answer) {
         reply(ctx, answer, json::write);
     }
 
-    private <T> void gathered(Context ctx, Answer<T> answer) {
-        reply(ctx, answer, json::write);
-    }
-
-    private <T> void reply(Context ctx, Answer<T> answer, Function<T, String> body) {
+    private <T> void reply(Context ctx, Answer<T> answer, Function<? super T, String> body) {
         if (answer instanceof Found<T> found) {
             ok(ctx, body.apply(found.value()));
         } else if (answer instanceof NotFound<T> notFound) {

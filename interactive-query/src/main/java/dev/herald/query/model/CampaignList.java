@@ -4,5 +4,5 @@ import java.util.List;
 
 /** Campaigns gathered from every instance, sorted by id; partial when some instances did not answer. */
 public record CampaignList(List<CampaignItem> campaigns, boolean partial, List<String> missing,
-        List<String> servedBy) {
+        List<String> servedBy) implements GatheredAnswer {
 }

@@ -10,7 +10,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.UncheckedIOException;
 
-/** The one JSON configuration shared by the HTTP answers and by reading other instances' answers. */
+/**
+ * The JSON form of the answers: one configuration for the bodies this instance writes and for reading the answers of
+ * other instances, which are the same bodies. Here rather than in http because routing reads them too.
+ */
 public final class Json {
     static final String SERVED_BY = "servedBy";
 
@@ -31,8 +34,11 @@ public final class Json {
         }
     }
 
-    /** A keyed answer as one object: the value's fields plus servedBy. */
-    public String write(Served<?> served) {
+    /**
+     * A keyed answer as one object: the value's fields plus servedBy. Not an overload of {@link #write(Object)},
+     * which would nest the value under "value" instead.
+     */
+    public String writeServed(Served<?> served) {
         ObjectNode node = mapper.valueToTree(served.value());
         node.put(SERVED_BY, served.servedBy());
         return write(node);
@@ -46,7 +52,7 @@ public final class Json {
         }
     }
 
-    /** The inverse of {@link #write(Served)}, for answers forwarded from the owner. */
+    /** The inverse of {@link #writeServed(Served)}, for answers forwarded from the owner. */
     public <T> Served<T> readServed(String body, Class<T> type) {
         try {
             ObjectNode node = (ObjectNode) mapper.readTree(body);
