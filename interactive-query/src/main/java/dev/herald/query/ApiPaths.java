@@ -1,6 +1,6 @@
 package dev.herald.query;
 
-/** The HTTP paths, shared by the routes HttpApi serves and the requests HeraldQueryService forwards. */
+/** The HTTP paths, shared by the routes HttpApi serves and the requests forwarded to other instances. */
 public final class ApiPaths {
     public static final String CAMPAIGNS = "/api/campaigns";
     public static final String CAMPAIGN = "/api/campaigns/{id}";

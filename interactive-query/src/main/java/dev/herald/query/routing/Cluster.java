@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.streams.state.HostInfo;
 
-/** Which Herald instances exist and which one owns the active copy of a key, as HeraldQueryService routes by it. */
+/** Which Herald instances exist and which one owns the active copy of a key, as the Router routes by it. */
 public interface Cluster {
 
     /** This instance's HTTP address, as the others reach it. */
