@@ -1,10 +1,10 @@
 package dev.herald.app;
 
 import dev.herald.query.HeraldQueryService;
-import dev.herald.query.HttpApi;
-import dev.herald.query.KafkaStreamsCluster;
-import dev.herald.query.KafkaStreamsStoreSource;
-import dev.herald.query.LocalQueries;
+import dev.herald.query.http.HttpApi;
+import dev.herald.query.routing.KafkaStreamsCluster;
+import dev.herald.query.store.KafkaStreamsStoreSource;
+import dev.herald.query.store.LocalQueries;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;

@@ -1,5 +1,6 @@
 package dev.herald.query;
 
+import dev.herald.query.store.StoreSource;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;

@@ -1,5 +1,6 @@
 package dev.herald.query;
 
+import dev.herald.query.routing.Cluster;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -15,6 +15,9 @@ import dev.herald.avro.Result;
 import dev.herald.avro.RunEvent;
 import dev.herald.avro.RunSummary;
 import dev.herald.avro.Summary;
+import dev.herald.query.http.HttpApi;
+import dev.herald.query.routing.SingleInstanceCluster;
+import dev.herald.query.store.LocalQueries;
 import dev.herald.topology.HeraldTestDriver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -372,6 +375,23 @@ class HttpApiContractTest {
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.contentType()).startsWith("text/plain").contains("version=0.0.4");
         assertThat(reply.body()).contains("herald_test_requests_total 3.0").contains("jvm_memory_used_bytes");
+    }
+
+    @Test
+    void keyedAnswersAreTheValuesOwnFieldsWithOneServedByAndGatheredOnesListTheirServers() {
+        for (String keyed : List.of("/api/campaigns/" + SPRING, "/api/campaigns/" + SPRING + "/summary",
+                "/api/runs/" + SPRING_RUN)) {
+            JsonNode body = get(keyed).json();
+            assertThat(body.has("value")).as(keyed).isFalse();
+            assertThat(body.get("servedBy").isTextual()).as(keyed).isTrue();
+        }
+        for (String gathered : List.of("/api/campaigns", "/api/campaigns/" + SPRING + "/runs", "/api/summary")) {
+            JsonNode body = get(gathered).json();
+            assertThat(body.has("value")).as(gathered).isFalse();
+            assertThat(body.get("servedBy").isArray()).as(gathered).isTrue();
+            assertThat(body.get("missing").isArray()).as(gathered).isTrue();
+            assertThat(body.get("partial").isBoolean()).as(gathered).isTrue();
+        }
     }
 
     @Test

@@ -4,6 +4,11 @@ import static dev.herald.query.HttpApiContractTest.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.herald.query.http.HttpApi;
+import dev.herald.query.routing.Cluster;
+import dev.herald.query.routing.KafkaStreamsCluster;
+import dev.herald.query.store.KafkaStreamsStoreSource;
+import dev.herald.query.store.LocalQueries;
 import dev.herald.topology.StoreNames;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;

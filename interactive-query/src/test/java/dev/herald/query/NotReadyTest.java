@@ -3,6 +3,9 @@ package dev.herald.query;
 import static dev.herald.query.HttpApiContractTest.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.herald.query.http.HttpApi;
+import dev.herald.query.store.LocalQueries;
+import dev.herald.query.store.StoreSource;
 import dev.herald.topology.HeraldTestDriver;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

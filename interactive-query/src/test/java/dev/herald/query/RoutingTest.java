@@ -9,6 +9,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.avro.Channel;
+import dev.herald.query.http.HttpApi;
+import dev.herald.query.routing.ForwardedHeader;
+import dev.herald.query.store.LocalQueries;
 import dev.herald.topology.HeraldTestDriver;
 import dev.herald.topology.RunIds;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -116,7 +119,7 @@ class RoutingTest {
         directory.own("beta", "A");
 
         HttpCalls.Reply forwarded = http.get(b.port(), "/api/campaigns/beta",
-                HeraldQueryService.FORWARDED_HEADER, addressA);
+                ForwardedHeader.NAME, addressA);
         assertThat(forwarded.status()).isEqualTo(200);
         assertThat(forwarded.json().get("servedBy").asText()).isEqualTo(addressB);
 
@@ -127,7 +130,7 @@ class RoutingTest {
     @Test
     void forwardedRequestForAKeyNeitherHeldNorOwnedHereIsUnavailableNotNotFound() {
         HttpCalls.Reply reply = http.get(a.port(), "/api/runs/" + BETA_RUN,
-                HeraldQueryService.FORWARDED_HEADER, addressB);
+                ForwardedHeader.NAME, addressB);
 
         assertProblem(reply, 503, "/api/runs/" + BETA_RUN);
         assertThat(reply.retryAfter()).isEqualTo("1");
@@ -159,7 +162,7 @@ class RoutingTest {
 
     @Test
     void forwardedListRequestAnswersOnlyTheLocalPart() {
-        HttpCalls.Reply reply = http.get(b.port(), "/api/campaigns", HeraldQueryService.FORWARDED_HEADER, addressA);
+        HttpCalls.Reply reply = http.get(b.port(), "/api/campaigns", ForwardedHeader.NAME, addressA);
 
         assertThat(reply.json().get("campaigns").findValuesAsText("id")).containsExactly("beta", "shared");
         assertThat(texts(reply.json().get("servedBy"))).containsExactly(addressB);

@@ -1,8 +1,0 @@
-package dev.herald.query;
-
-import java.util.List;
-
-/** Campaigns gathered from every instance, sorted by id; partial when some instances did not answer. */
-public record CampaignList(List<CampaignItem> campaigns, boolean partial, List<String> missing,
-        List<String> servedBy) {
-}

@@ -1,0 +1,187 @@
+package dev.herald.query.http;
+
+import dev.herald.query.ApiPaths;
+import dev.herald.query.HeraldQueryService;
+import dev.herald.query.model.Answer;
+import dev.herald.query.model.Answer.Found;
+import dev.herald.query.model.Answer.NotFound;
+import dev.herald.query.model.Answer.ServiceUnavailable;
+import dev.herald.query.model.GatheredAnswer;
+import dev.herald.query.model.Granularity;
+import dev.herald.query.model.Json;
+import dev.herald.query.model.Served;
+import dev.herald.query.routing.ForwardedHeader;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Herald's HTTP API on Javalin: handlers parse and validate, ask HeraldQueryService, and serialize its answer. */
+public final class HttpApi implements AutoCloseable {
+    static final String JSON = "application/json";
+    static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    /** Seconds a client should wait before retrying a 503: rebalances usually settle within a few. */
+    static final String RETRY_AFTER_SECONDS = "1";
+
+    private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+
+    private final HeraldQueryService service;
+    private final PrometheusMeterRegistry metrics;
+    private final Duration summaryRetention;
+    private final Clock clock;
+    private final Json json = new Json();
+    private final Javalin app;
+
+    private HttpApi(HeraldQueryService service, PrometheusMeterRegistry metrics, Duration summaryRetention,
+            Clock clock) {
+        this.service = Objects.requireNonNull(service, "service");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.summaryRetention = Objects.requireNonNull(summaryRetention, "summaryRetention");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.app = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.startupWatcherEnabled = false;
+            config.http.defaultContentType = JSON;
+        });
+        routes();
+    }
+
+    /**
+     * Starts serving on {@code bindHost:port} (port 0: any free port, see {@link #port()}).
+     *
+     * @param summaryRetention how far back summaries can be asked for (the topology's summary retention)
+     * @param clock            what "now" is for default and retention-checked ranges
+     */
+    public static HttpApi start(String bindHost, int port, HeraldQueryService service,
+            PrometheusMeterRegistry metrics, Duration summaryRetention, Clock clock) {
+        HttpApi api = new HttpApi(service, metrics, summaryRetention, clock);
+        api.app.start(bindHost, port);
+        return api;
+    }
+
+    /** The port actually bound. */
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+
+    private void routes() {
+        app.get(ApiPaths.CAMPAIGNS, ctx -> gathered(ctx, service.campaigns(forwarded(ctx))));
+        app.get(ApiPaths.CAMPAIGN, ctx -> keyed(ctx, service.campaign(ctx.pathParam("id"), forwarded(ctx))));
+        app.get(ApiPaths.CAMPAIGN_SUMMARY, ctx -> {
+            Granularity window = window(ctx.queryParam("window"));
+            TimeRange range = range(ctx);
+            keyed(ctx, service.campaignSummary(ctx.pathParam("id"), window, range.from(), range.to(),
+                    forwarded(ctx)));
+        });
+        app.get(ApiPaths.CAMPAIGN_RUNS, ctx -> gathered(ctx, service.runs(ctx.pathParam("id"), forwarded(ctx))));
+        app.get(ApiPaths.RUN, ctx -> keyed(ctx, service.run(ctx.pathParam("runId"), forwarded(ctx))));
+        app.get(ApiPaths.SUMMARY, ctx -> {
+            TimeRange range = range(ctx);
+            gathered(ctx, service.summary(range.from(), range.to(), forwarded(ctx)));
+        });
+        app.get(ApiPaths.INSTANCES, ctx -> ok(ctx, json.write(service.instances())));
+        app.get(ApiPaths.LIVE, ctx -> {
+            if (service.alive()) {
+                ok(ctx, json.write(Map.of("status", "UP")));
+            } else {
+                problem(ctx, 503, Problem.UNAVAILABLE, "Service Unavailable",
+                        "instance " + service.self() + " is " + service.state() + " and will not recover");
+            }
+        });
+        app.get(ApiPaths.READY, ctx -> {
+            if (service.ready()) {
+                ok(ctx, json.write(Map.of("status", "UP", "state", service.state())));
+            } else {
+                unavailable(ctx, "instance " + service.self() + " is " + service.state());
+            }
+        });
+        app.get(ApiPaths.METRICS, ctx -> ctx.status(200).contentType(PROMETHEUS_TEXT).result(metrics.scrape()));
+
+        app.exception(BadRequestException.class, (e, ctx) ->
+                problem(ctx, 400, Problem.INVALID_PARAMETER, "Bad Request", e.getMessage()));
+        // Normally turned into an Answer by the service; this catches any that slip past it.
+        app.exception(InvalidStateStoreException.class, (e, ctx) ->
+                unavailable(ctx, "stores cannot be queried now: " + e.getMessage()));
+        // Javalin's own errors, e.g. the 404 for a path no route matches.
+        app.exception(HttpResponseException.class, (e, ctx) -> {
+            int status = e.getStatus();
+            problem(ctx, status, status == 404 ? Problem.NOT_FOUND : "about:blank", reason(status),
+                    status == 404 ? "no resource at " + ctx.method() + " " + ctx.path() : e.getMessage());
+        });
+        app.exception(Exception.class, (e, ctx) -> {
+            log.error("Unexpected error answering {} {}", ctx.method(), ctx.path(), e);
+            // No stack trace or exception message: they may reveal internals.
+            problem(ctx, 500, Problem.INTERNAL, "Internal Server Error", "an unexpected error occurred");
+        });
+    }
+
+    private static boolean forwarded(Context ctx) {
+        return ctx.header(ForwardedHeader.NAME) != null;
+    }
+
+    private static Granularity window(String param) {
+        if (param == null || param.isBlank()) {
+            return Granularity.HOUR;
+        }
+        return Granularity.parse(param).orElseThrow(() -> new BadRequestException(
+                "query parameter 'window' must be 1m or 1h (was '" + param + "')"));
+    }
+
+    private TimeRange range(Context ctx) {
+        return TimeRange.parse(ctx.queryParam("from"), ctx.queryParam("to"), clock.instant(), summaryRetention,
+                !forwarded(ctx));
+    }
+
+    /** A keyed answer's body is one object: the value's own fields plus the servedBy of the instance it came from. */
+    private <T> void keyed(Context ctx, Answer<Served<T>> answer) {
+        reply(ctx, answer, json::writeServed);
+    }
+
+    /** A gathered answer's body is the value as it is: it carries its own servedBy list, missing and partial. */
+    private <T extends GatheredAnswer> void gathered(Context ctx, Answer<T> answer) {
+        reply(ctx, answer, json::write);
+    }
+
+    private <T> void reply(Context ctx, Answer<T> answer, Function<? super T, String> body) {
+        if (answer instanceof Found<T> found) {
+            ok(ctx, body.apply(found.value()));
+        } else if (answer instanceof NotFound<T> notFound) {
+            problem(ctx, 404, Problem.NOT_FOUND, "Not Found", notFound.detail());
+        } else {
+            unavailable(ctx, ((ServiceUnavailable<T>) answer).detail());
+        }
+    }
+
+    private static void ok(Context ctx, String body) {
+        ctx.status(200).contentType(JSON).result(body);
+    }
+
+    private void unavailable(Context ctx, String detail) {
+        ctx.header("Retry-After", RETRY_AFTER_SECONDS);
+        problem(ctx, 503, Problem.UNAVAILABLE, "Service Unavailable", detail);
+    }
+
+    private void problem(Context ctx, int status, String type, String title, String detail) {
+        ctx.status(status).contentType(Problem.CONTENT_TYPE)
+                .result(json.write(new Problem(type, title, status, detail, ctx.path())));
+    }
+
+    private static String reason(int status) {
+        HttpStatus known = HttpStatus.forStatus(status);
+        return known == HttpStatus.UNKNOWN ? "Error" : known.getMessage();
+    }
+}

@@ -1,0 +1,69 @@
+package dev.herald.query.http;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+
+/** The from/to of a summary request, parsed, defaulted and checked against what the stores still hold. */
+record TimeRange(Instant from, Instant to) {
+    static final Duration DEFAULT_SPAN = Duration.ofHours(24);
+
+    /**
+     * Defaults: {@code to} now, {@code from} 24 hours before {@code to} but not before the retention limit.
+     *
+     * @param checkRetention false for a forwarded request, whose range the first instance already checked with its
+     *                       own clock: re-checking with this one's could reject a range clamped to the limit
+     */
+    static TimeRange parse(String fromParam, String toParam, Instant now, Duration retention,
+            boolean checkRetention) {
+        Instant oldest = now.minus(retention);
+        Instant to = instant("to", toParam);
+        if (to == null) {
+            to = now;
+        }
+        if (checkRetention && to.isBefore(oldest)) {
+            throw new BadRequestException("to (" + to + ") is beyond retention of " + iso(retention)
+                    + ": the oldest queryable instant is " + oldest);
+        }
+        Instant from = instant("from", fromParam);
+        if (from == null) {
+            from = to.minus(DEFAULT_SPAN);
+            if (from.isBefore(oldest)) {
+                from = oldest;
+            }
+        }
+        if (from.isAfter(to)) {
+            throw new BadRequestException("from (" + from + ") is after to (" + to + ")");
+        }
+        if (checkRetention && from.isBefore(oldest)) {
+            throw new BadRequestException("from (" + from + ") is beyond retention of " + iso(retention)
+                    + ": the oldest queryable instant is " + oldest);
+        }
+        return new TimeRange(from, to);
+    }
+
+    private static Instant instant(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            try {
+                return OffsetDateTime.parse(value).toInstant();
+            } catch (DateTimeParseException again) {
+                throw new BadRequestException("query parameter '" + name + "' is not an ISO-8601 instant such as "
+                        + "2026-05-01T10:00:00Z (was '" + value + "')");
+            }
+        }
+    }
+
+    /** P7D rather than Duration's PT168H, as operators configure it. */
+    static String iso(Duration d) {
+        if (!d.isZero() && d.toSeconds() % 86_400 == 0 && d.toNanosPart() == 0) {
+            return "P" + d.toDays() + "D";
+        }
+        return d.toString();
+    }
+}

@@ -1,0 +1,87 @@
+package dev.herald.query.routing;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+
+/** The cluster as Kafka Streams' metadata describes it; {@code self} must equal this instance's application.server. */
+public final class KafkaStreamsCluster implements Cluster {
+    private static final Serializer<String> KEYS = Serdes.String().serializer();
+
+    private final KafkaStreams streams;
+    private final HostInfo self;
+
+    public KafkaStreamsCluster(KafkaStreams streams, HostInfo self) {
+        this.streams = Objects.requireNonNull(streams, "streams");
+        this.self = Objects.requireNonNull(self, "self");
+    }
+
+    @Override
+    public HostInfo self() {
+        return self;
+    }
+
+    @Override
+    public Optional<HostInfo> ownerOf(String store, String key) {
+        KeyQueryMetadata metadata;
+        try {
+            metadata = streams.queryMetadataForKey(store, key, KEYS);
+        } catch (IllegalStateException | InvalidStateStoreException e) {
+            // Not started, shutting down or in error: nobody can be named the owner.
+            return Optional.empty();
+        }
+        if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata) || metadata.activeHost() == null
+                || metadata.activeHost().port() < 0) {
+            return Optional.empty();
+        }
+        return Optional.of(metadata.activeHost());
+    }
+
+    @Override
+    public List<HostInfo> instances() {
+        Set<HostInfo> hosts = new LinkedHashSet<>();
+        hosts.add(self);
+        try {
+            for (StreamsMetadata client : streams.metadataForAllStreamsClients()) {
+                // Clients without application.server report an unavailable host; they cannot be asked anything.
+                if (client.hostInfo() != null && client.hostInfo().port() >= 0) {
+                    hosts.add(client.hostInfo());
+                }
+            }
+        } catch (IllegalStateException | InvalidStateStoreException e) {
+            // Before the first assignment only this instance is known.
+        }
+        List<HostInfo> sorted = new ArrayList<>(hosts);
+        sorted.sort(Comparator.comparing(Cluster::address));
+        return sorted;
+    }
+
+    @Override
+    public boolean ready() {
+        return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    @Override
+    public boolean alive() {
+        KafkaStreams.State state = streams.state();
+        // ERROR and NOT_RUNNING never recover by themselves: tell the orchestrator to restart the process.
+        return state != KafkaStreams.State.ERROR && state != KafkaStreams.State.PENDING_ERROR
+                && state != KafkaStreams.State.NOT_RUNNING;
+    }
+
+    @Override
+    public String state() {
+        return streams.state().name();
+    }
+}

@@ -1,0 +1,37 @@
+package dev.herald.query.routing;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * A query for one key, as the Router needs it: the store key that decides the owner, the request that asks the owner,
+ * the answer's type, this instance's local answer, and the detail of a 404.
+ *
+ * @param hasData tells a real local answer from "nothing here" (e.g. a summary without windows): on an instance that
+ *                does not own the key, the latter is not trusted (see {@link Router#keyed})
+ */
+public record KeyedQuery<T>(StoreKey key, PeerRequest request, Class<T> type, Supplier<Optional<T>> local,
+        Predicate<T> hasData, String notFound) {
+
+    public KeyedQuery {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(local, "local");
+        Objects.requireNonNull(hasData, "hasData");
+        Objects.requireNonNull(notFound, "notFound");
+    }
+
+    /** A query whose every local value is a real answer. */
+    public static <T> KeyedQuery<T> of(StoreKey key, PeerRequest request, Class<T> type, Supplier<Optional<T>> local,
+            String notFound) {
+        return new KeyedQuery<>(key, request, type, local, value -> true, notFound);
+    }
+
+    /** This query, with local values that fail {@code hasData} counting as "nothing here". */
+    public KeyedQuery<T> hasDataWhen(Predicate<T> hasData) {
+        return new KeyedQuery<>(key, request, type, local, hasData, notFound);
+    }
+}

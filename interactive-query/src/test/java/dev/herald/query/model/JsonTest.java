@@ -1,0 +1,60 @@
+package dev.herald.query.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Keyed answers are written flat with one servedBy and read back; gathered answers are written as they are. */
+class JsonTest {
+    private static final RunProgress RUN = new RunProgress("a@2026-05-01T10:00:00Z", "a",
+            Instant.parse("2026-05-01T10:00:00Z"), "RUNNING", 3, 1, null, 1, 2, false, ChannelTotals.ZERO,
+            new ChannelTotals(1, 0, 0, 0, 1), Map.of(), Instant.parse("2026-05-01T10:00:01Z"),
+            Instant.parse("2026-05-01T10:00:02Z"), null);
+
+    private final Json json = new Json();
+    private final ObjectMapper plain = new ObjectMapper();
+
+    @Test
+    void aServedValueIsWrittenAsItsOwnFieldsPlusServedBy() throws Exception {
+        JsonNode body = plain.readTree(json.writeServed(new Served<>(RUN, "10.0.0.1:8080")));
+
+        assertThat(body.has("value")).isFalse();
+        assertThat(body.get("runId").asText()).isEqualTo(RUN.runId());
+        assertThat(body.get("scheduledFor").asText()).isEqualTo("2026-05-01T10:00:00Z");
+        assertThat(body.get("servedBy").asText()).isEqualTo("10.0.0.1:8080");
+    }
+
+    @Test
+    void writingAServedValueAsAPlainObjectWouldNestIt() throws Exception {
+        // Why keyed answers must take the explicit writeServed path.
+        JsonNode body = plain.readTree(json.write(new Served<>(RUN, "10.0.0.1:8080")));
+
+        assertThat(body.get("value").get("runId").asText()).isEqualTo(RUN.runId());
+        assertThat(body.has("runId")).isFalse();
+    }
+
+    @Test
+    void aServedValueReadsBackAsWritten() {
+        Served<RunProgress> served = new Served<>(RUN, "10.0.0.1:8080");
+
+        assertThat(json.readServed(json.writeServed(served), RunProgress.class)).isEqualTo(served);
+    }
+
+    @Test
+    void aGatheredAnswerIsWrittenAsItIsWithItsListOfServers() throws Exception {
+        RunList runs = new RunList("a", List.of(RUN), true, List.of("10.0.0.2:8080"), List.of("10.0.0.1:8080"));
+
+        JsonNode body = plain.readTree(json.write(runs));
+
+        assertThat(body.get("runs").get(0).get("runId").asText()).isEqualTo(RUN.runId());
+        assertThat(body.get("partial").asBoolean()).isTrue();
+        assertThat(body.get("missing").toString()).isEqualTo("[\"10.0.0.2:8080\"]");
+        assertThat(body.get("servedBy").toString()).isEqualTo("[\"10.0.0.1:8080\"]");
+        assertThat(json.read(json.write(runs), RunList.class)).isEqualTo(runs);
+    }
+}
