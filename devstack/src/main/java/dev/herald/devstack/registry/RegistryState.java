@@ -86,22 +86,15 @@ final class RegistryState {
         }
     }
 
-    /** The subject's versions, soft-deleted ones only if asked; empty if it has none. */
+    /** A copy of the subject's versions, soft-deleted ones only if asked; empty if it has none. */
     NavigableMap<Integer, Version> versions(String subject, boolean includeDeleted) {
-        NavigableMap<Integer, Version> all = subjects.get(subject);
-        if (all == null) {
-            return Collections.emptyNavigableMap();
-        }
-        if (includeDeleted) {
-            return Collections.unmodifiableNavigableMap(all);
-        }
-        NavigableMap<Integer, Version> live = new TreeMap<>();
-        all.forEach((number, version) -> {
-            if (!version.deleted()) {
-                live.put(number, version);
+        NavigableMap<Integer, Version> copy = new TreeMap<>();
+        subjects.getOrDefault(subject, Collections.emptyNavigableMap()).forEach((number, version) -> {
+            if (includeDeleted || !version.deleted()) {
+                copy.put(number, version);
             }
         });
-        return live;
+        return copy;
     }
 
     /** Subjects with at least one version, soft-deleted ones counted only if asked; sorted. */

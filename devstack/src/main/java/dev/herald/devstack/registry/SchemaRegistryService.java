@@ -234,7 +234,8 @@ public final class SchemaRegistryService {
             }
             // The watermark first: even if the tombstones land and it does not, no id is ever handed out twice.
             records.add(new StoredRecord.IdWatermark(state.maxId()));
-            all.descendingKeySet().forEach(number -> records.add(StoredRecord.SchemaVersion.tombstone(subject, number)));
+            all.descendingKeySet()
+                    .forEach(number -> records.add(StoredRecord.SchemaVersion.tombstone(subject, number)));
             if (state.subjectLevel(subject).isPresent()) {
                 records.add(new StoredRecord.Config(subject, null));
             }
