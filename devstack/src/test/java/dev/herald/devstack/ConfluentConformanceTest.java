@@ -86,6 +86,11 @@ class ConfluentConformanceTest {
 
         // GET /subjects → ["subject1", "subject2"]
         assertThat(ok(http.get("/subjects"))).contains(json("\"test\""));
+        assertThat(ok(http.get("/subjects?subjectPrefix=tes"))).contains(json("\"test\""))
+                .allSatisfy(subject -> assertThat(subject.asText()).startsWith("tes"));
+        assertThat(ok(http.get("/subjects?subjectPrefix=:*:"))).contains(json("\"test\""));
+        assertThat(ok(http.get("/subjects?subjectPrefix=:.:tes"))).contains(json("\"test\""));
+        assertThat(ok(http.get("/subjects?subjectPrefix=:.elsewhere:"))).isEmpty();
         // GET /subjects/test/versions → [1]
         assertThat(ok(http.get("/subjects/test/versions"))).isEqualTo(json("[1]"));
         // GET /subjects/test/versions/1 → subject, id, version, schema

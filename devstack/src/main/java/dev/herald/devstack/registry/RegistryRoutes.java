@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * Maps Confluent Schema Registry REST requests (method, path, query, body) to {@link SchemaRegistryService} calls and
@@ -97,7 +98,7 @@ public final class RegistryRoutes {
         boolean deleted = query.flag("deleted");
         if (n == 1) {
             allow(method, "GET");
-            return service.listSubjects(deleted, query.value("subjectPrefix"));
+            return service.listSubjects(deleted, subjectPrefix(query));
         }
         String subject = path.get(1);
         if (n == 2) {
@@ -141,7 +142,7 @@ public final class RegistryRoutes {
         allow(method, "GET");
         boolean deleted = query.flag("deleted");
         if (n == 1) {
-            return service.listSchemas(query.value("subjectPrefix"), deleted, query.flag("latestOnly"));
+            return service.listSchemas(subjectPrefix(query), deleted, query.flag("latestOnly"));
         }
         if (n == 2 && path.get(1).equals("types")) {
             // Only Avro: JSON Schema and Protobuf would need their own parsers and compatibility rules.
@@ -180,6 +181,26 @@ public final class RegistryRoutes {
             }
             default -> throw ApiException.methodNotAllowed();
         }
+    }
+
+    /**
+     * The subjects {@code subjectPrefix} asks for. Confluent's context wildcard {@code :*:} (its default) and the
+     * default context {@code :.:} are every subject here; another context ({@code :.name:}) has none, as the
+     * embedded registry only has the default one.
+     */
+    private static Predicate<String> subjectPrefix(Query query) {
+        String prefix = query.value("subjectPrefix");
+        if (prefix == null || prefix.equals(":*:")) {
+            return subject -> true;
+        }
+        if (prefix.startsWith(":.:")) {
+            String rest = prefix.substring(3);
+            return subject -> subject.startsWith(rest);
+        }
+        if (prefix.startsWith(":.")) {
+            return subject -> false;
+        }
+        return subject -> subject.startsWith(prefix);
     }
 
     private static void allow(String method, String allowed) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.avro.Schema;
 import org.slf4j.Logger;
@@ -112,13 +113,11 @@ public final class SchemaRegistryService {
 
     // ------------------------------------------------------------------------------------------------- subjects
 
-    /** {@code GET /subjects}: subjects with a live version (or any version, with {@code deleted}), sorted. */
-    public ArrayNode listSubjects(boolean deleted, String prefix) {
+    /** {@code GET /subjects}: the subjects with a live version (or any, with {@code deleted}) wanted, sorted. */
+    public ArrayNode listSubjects(boolean deleted, Predicate<String> wanted) {
         ArrayNode array = json.createArrayNode();
         synchronized (lock) {
-            state.subjects(deleted).keySet().stream()
-                    .filter(subject -> prefix == null || subject.startsWith(prefix))
-                    .forEach(array::add);
+            state.subjects(deleted).keySet().stream().filter(wanted).forEach(array::add);
         }
         return array;
     }
@@ -338,12 +337,12 @@ public final class SchemaRegistryService {
         return array;
     }
 
-    /** {@code GET /schemas}: subject versions with their schemas, optionally by subject prefix or latest only. */
-    public ArrayNode listSchemas(String prefix, boolean deleted, boolean latestOnly) {
+    /** {@code GET /schemas}: the wanted subjects' versions with their schemas, optionally the latest only. */
+    public ArrayNode listSchemas(Predicate<String> wanted, boolean deleted, boolean latestOnly) {
         ArrayNode array = json.createArrayNode();
         synchronized (lock) {
             state.subjects(deleted).forEach((subject, versions) -> {
-                if (prefix != null && !subject.startsWith(prefix)) {
+                if (!wanted.test(subject)) {
                     return;
                 }
                 var shown = latestOnly ? versions.tailMap(versions.lastKey(), true) : versions;
