@@ -83,8 +83,8 @@ public final class ApiException extends RuntimeException {
     }
 
     /**
-     * Error code 409, as Confluent's releases through 8.1.0 answer and clients check; releases since 8.2.0 (and late
-     * 8.0/8.1 patches) say 40901, with the same HTTP status 409.
+     * Error code 409, as Confluent answers up to 8.0.3 and 8.1.1 (and as the issue asks); 8.0.4, 8.1.2 and 8.2.0
+     * onwards say 40901, with the same HTTP status 409.
      */
     static ApiException incompatible(String subject, Iterable<String> details) {
         return new ApiException(409, 409, "Schema being registered is incompatible with an earlier schema for subject "

@@ -9,6 +9,7 @@ import java.util.List;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
 
+/** Compatibility levels, directions and the wording of incompatibilities, without a broker. */
 class AvroCompatibilityTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

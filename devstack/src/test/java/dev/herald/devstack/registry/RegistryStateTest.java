@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
+/** Folding schema topic records into subjects, ids and levels. */
 class RegistryStateTest {
 
     private static final String A = "{\"type\":\"string\"}";

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
+/** The schema topic's record format: the first release's records read, its keys kept byte for byte. */
 class StoredRecordTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
