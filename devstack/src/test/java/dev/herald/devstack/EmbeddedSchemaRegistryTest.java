@@ -22,7 +22,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import org.apache.avro.Schema;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -136,7 +141,8 @@ class EmbeddedSchemaRegistryTest {
         assertThat(JSON.readTree(found.body()).get("id").asInt()).isEqualTo(id);
         assertThat(JSON.readTree(found.body()).get("version").asInt()).isEqualTo(1);
         assertError(missing, 404, 40403);
-        assertThat(JSON.readTree(get("/config").body()).get("compatibilityLevel").asText()).isEqualTo("NONE");
+        // Issue 12: compatibility is enforced now, BACKWARD by default as on Confluent.
+        assertThat(JSON.readTree(get("/config").body()).get("compatibilityLevel").asText()).isEqualTo("BACKWARD");
     }
 
     @Test
@@ -188,6 +194,111 @@ class EmbeddedSchemaRegistryTest {
     }
 
     @Test
+    void levelsAndDeletesSurviveARegistryRestart() {
+        String topic = "_restart_state_schemas";
+        Schema kept = record("Kept", "a");
+        int keptId;
+        int goneId;
+        try (EmbeddedSchemaRegistry first = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), topic,
+                "127.0.0.1", 0)) {
+            RegistryHttp http = new RegistryHttp(first.url());
+            RegistryHttp.ok(http.put("/config", "{\"compatibility\":\"FULL\"}"));
+            RegistryHttp.ok(http.put("/config/anything-value", "{\"compatibility\":\"NONE\"}"));
+            RegistryHttp.ok(http.post("/subjects/anything-value/versions", schemaBody(record("Any", "a"))));
+            RegistryHttp.ok(http.post("/subjects/anything-value/versions", schemaBody(intRecord("Any", "a"))));
+            keptId = RegistryHttp.ok(http.post("/subjects/kept-value/versions", schemaBody(kept))).get("id").asInt();
+            RegistryHttp.ok(http.post("/subjects/kept-value/versions", schemaBody(record("Kept", "b"))));
+            RegistryHttp.ok(http.delete("/subjects/kept-value/versions/1"));
+            RegistryHttp.ok(http.post("/subjects/soft-value/versions", schemaBody(record("Soft", "a"))));
+            RegistryHttp.ok(http.delete("/subjects/soft-value"));
+            goneId = RegistryHttp.ok(http.post("/subjects/gone-value/versions", schemaBody(record("Gone", "a"))))
+                    .get("id").asInt();
+            RegistryHttp.ok(http.delete("/subjects/gone-value"));
+            RegistryHttp.ok(http.delete("/subjects/gone-value?permanent=true"));
+        }
+
+        try (EmbeddedSchemaRegistry second = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), topic,
+                "127.0.0.1", 0)) {
+            RegistryHttp http = new RegistryHttp(second.url());
+
+            assertThat(RegistryHttp.ok(http.get("/config")).get("compatibilityLevel").asText()).isEqualTo("FULL");
+            assertThat(RegistryHttp.ok(http.get("/config/anything-value")).get("compatibilityLevel").asText())
+                    .isEqualTo("NONE");
+            assertThat(RegistryHttp.ok(http.get("/subjects/anything-value/versions"))).hasSize(2);
+            assertThat(RegistryHttp.ok(http.get("/subjects/kept-value/versions")).toString()).isEqualTo("[2]");
+            assertThat(RegistryHttp.ok(http.get("/subjects/kept-value/versions?deleted=true")).toString())
+                    .isEqualTo("[1,2]");
+            assertThat(new HttpSchemaRegistryClient(URI.create(second.url())).schemaById(keptId)).isEqualTo(kept);
+            RegistryHttp.error(http.get("/subjects/soft-value/versions"), 404, 40401);
+            assertThat(RegistryHttp.ok(http.get("/subjects?deleted=true")).toString()).contains("\"soft-value\"")
+                    .doesNotContain("gone-value");
+            RegistryHttp.error(http.get("/subjects/gone-value/versions?deleted=true"), 404, 40401);
+            RegistryHttp.error(http.get("/schemas/ids/" + goneId), 404, 40403);
+            // FULL still holds for kept-value: a string field turned int is refused.
+            RegistryHttp.error(http.post("/subjects/kept-value/versions", schemaBody(intRecord("Kept", "b"))),
+                    409, 409);
+            // The permanently deleted schema had the highest id; it is not handed out again.
+            int next = RegistryHttp.ok(http.post("/subjects/new-value/versions", schemaBody(record("New", "a"))))
+                    .get("id").asInt();
+            assertThat(next).isGreaterThan(goneId);
+        }
+    }
+
+    @Test
+    void readsAndDeletesVersionsWrittenByTheFirstRelease() throws Exception {
+        String topic = "_first_release_schemas";
+        String schema = record("Old", "a").toString();
+        String evolved = record("Old", "b").toString();
+        // What the first release wrote: key {"subject","version"}, value {"id","schema"}, nothing else.
+        try (EmbeddedSchemaRegistry creator = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), topic,
+                "127.0.0.1", 0);
+             KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                     new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(topic, 0, "{\"subject\":\"old-value\",\"version\":1}",
+                    JSON.createObjectNode().put("id", 5).put("schema", schema).toString())).get();
+            producer.send(new ProducerRecord<>(topic, 0, "{\"subject\":\"old-value\",\"version\":2}",
+                    JSON.createObjectNode().put("id", 6).put("schema", evolved).toString())).get();
+        }
+
+        try (EmbeddedSchemaRegistry first = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), topic,
+                "127.0.0.1", 0)) {
+            RegistryHttp http = new RegistryHttp(first.url());
+            assertThat(RegistryHttp.ok(http.get("/subjects/old-value/versions")).toString()).isEqualTo("[1,2]");
+            assertThat(RegistryHttp.ok(http.get("/subjects/old-value/versions/1")).get("id").asInt()).isEqualTo(5);
+            assertThat(RegistryHttp.ok(http.post("/subjects/old-value/versions", schemaBody(record("Old", "c"))))
+                    .get("id").asInt()).isEqualTo(7);
+            RegistryHttp.ok(http.delete("/subjects/old-value/versions/1"));
+            RegistryHttp.ok(http.delete("/subjects/old-value/versions/1?permanent=true"));
+            RegistryHttp.ok(http.delete("/subjects/old-value/versions/2"));
+        }
+
+        try (EmbeddedSchemaRegistry second = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), topic,
+                "127.0.0.1", 0)) {
+            RegistryHttp http = new RegistryHttp(second.url());
+            assertThat(RegistryHttp.ok(http.get("/subjects/old-value/versions")).toString()).isEqualTo("[3]");
+            assertThat(RegistryHttp.ok(http.get("/subjects/old-value/versions?deleted=true")).toString())
+                    .isEqualTo("[2,3]");
+            RegistryHttp.error(http.get("/schemas/ids/5"), 404, 40403);
+            RegistryHttp.ok(http.get("/schemas/ids/6"));
+        }
+    }
+
+    @Test
+    void heraldsClientIsRefusedAnIncompatibleSchemaWithTheFieldNamed() {
+        HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(URI.create(registry.url()));
+        client.register("refused-value", record("Refused", "a"));
+
+        SchemaRegistryException thrown = catchThrowableOfType(SchemaRegistryException.class,
+                () -> client.register("refused-value", intRecord("Refused", "a")));
+
+        assertThat(thrown.httpStatus()).isEqualTo(409);
+        assertThat(thrown.errorCode()).isEqualTo(409);
+        assertThat(thrown.isRetriable()).isFalse();
+        assertThat(thrown).hasMessageContaining("field 'a'").hasMessageContaining("TYPE_MISMATCH");
+    }
+
+    @Test
     void refusesAPortInUseNamingIt() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             int port = taken.getLocalPort();
@@ -226,9 +337,20 @@ class EmbeddedSchemaRegistryTest {
         assertThat(new Schema.Parser().parse(latest.get("schema").asText())).isEqualTo(ScheduleTick.getClassSchema());
     }
 
+    /** A one-field record; the field has a default, so records of one name may follow each other (BACKWARD). */
     private static Schema record(String name, String field) {
         return new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"" + name + "\",\"namespace\":\"test\","
-                + "\"fields\":[{\"name\":\"" + field + "\",\"type\":\"string\"}]}");
+                + "\"fields\":[{\"name\":\"" + field + "\",\"type\":\"string\",\"default\":\"\"}]}");
+    }
+
+    /** Like {@link #record} with an int field: not compatible with it, either way. */
+    private static Schema intRecord(String name, String field) {
+        return new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"" + name + "\",\"namespace\":\"test\","
+                + "\"fields\":[{\"name\":\"" + field + "\",\"type\":\"int\",\"default\":0}]}");
+    }
+
+    private static String schemaBody(Schema schema) {
+        return RegistryHttp.schemaBody(schema.toString());
     }
 
     private static JsonNode register(String subject, String schema) {
