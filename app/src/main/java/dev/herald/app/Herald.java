@@ -9,6 +9,7 @@ import dev.herald.topology.HeraldSerdes;
 import dev.herald.topology.HeraldStreamsConfig;
 import dev.herald.topology.HeraldTopics;
 import dev.herald.topology.HeraldTopology;
+import dev.herald.topology.errors.ThreadFailurePolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
