@@ -9,6 +9,7 @@ import dev.herald.topology.HeraldSerdes;
 import dev.herald.topology.HeraldStreamsConfig;
 import dev.herald.topology.HeraldTopics;
 import dev.herald.topology.HeraldTopology;
+import dev.herald.topology.InvalidParameterException;
 import dev.herald.topology.errors.ThreadFailurePolicy;
 import java.time.Clock;
 import java.time.Duration;
@@ -88,21 +89,23 @@ public final class Herald implements AutoCloseable {
         try {
             if (config.embedded()) {
                 kafka = EmbeddedKafka.start(config.dataDir().resolve("kafka"), config.embeddedKafkaPort());
-                registry = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), EmbeddedSchemaRegistry.DEFAULT_TOPIC, "127.0.0.1",
-                        config.embeddedRegistryPort());
+                registry = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), EmbeddedSchemaRegistry.DEFAULT_TOPIC,
+                        "127.0.0.1", config.embeddedRegistryPort());
                 config = config.withServers(kafka.bootstrapServers(), registry.url());
             }
             SchemaRegistryClient registryClient = SchemaRegistryClients.fromUrl(config.schemaRegistryUrl());
             HeraldSerdes serdes = HeraldSerdes.using(registryClient);
-            HeraldTopics topics = HeraldTopics.of(config.topology().topicPrefix(), serdes);
+            HeraldTopics topics = HeraldTopics.of(config.topicPrefix(), serdes);
             Map<String, Object> clientConfig = clientConfig(config);
             try (Admin admin = Admin.create(clientConfig)) {
-                TopicSetup.ensure(admin, topics, config);
+                TopicSetup.ensure(admin, topics, config.campaignPartitions(), config.topology().recipientsPartitions());
                 if (config.demo() && DemoData.loadIfEmpty(admin, clientConfig, topics, serdes,
                         config.demoRecipients(), Clock.systemUTC().instant())) {
                     log.info("Loaded the demo data set: 3 campaigns, {} recipients", config.demoRecipients());
                 }
-            } catch (HeraldConfig.ConfigException | IllegalStateException e) {
+            } catch (InvalidParameterException e) {
+                throw HeraldConfig.settingError(e);
+            } catch (IllegalStateException e) {
                 throw e;
             } catch (Exception e) {
                 throw new IllegalStateException("could not prepare topics and demo data: " + e.getMessage(), e);
