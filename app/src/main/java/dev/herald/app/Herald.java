@@ -118,18 +118,7 @@ public final class Herald implements AutoCloseable {
             streams.start();
             return new Herald(config, kafka, registry, streams, http);
         } catch (RuntimeException e) {
-            if (http != null) {
-                http.close();
-            }
-            if (streams != null) {
-                streams.close(Duration.ofSeconds(10));
-            }
-            if (registry != null) {
-                registry.close();
-            }
-            if (kafka != null) {
-                kafka.close();
-            }
+            stop(http, streams, CloseOptions.timeout(Duration.ofSeconds(10)), registry, kafka);
             throw e;
         }
     }
@@ -183,7 +172,6 @@ public final class Herald implements AutoCloseable {
         return b.toString();
     }
 
-    /** Stops HTTP first (no answers from closing stores), then the streams, then the embedded servers. */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -191,12 +179,20 @@ public final class Herald implements AutoCloseable {
         }
         closed = true;
         log.info("Herald shutting down");
-        http.close();
         // A deliberate stop leaves the group, so its tasks move at once instead of after the session timeout.
-        boolean closed = streams.close(CloseOptions.groupMembershipOperation(
-                CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(30)));
-        if (!closed) {
-            log.warn("Kafka Streams did not stop within 30 s; stopping the rest anyway (uncommitted work is redone)");
+        stop(http, streams, CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(30)), registry, kafka);
+        log.info("Herald stopped");
+    }
+
+    /** Stops HTTP first (no answers from closing stores), then the streams, then the embedded servers (if started). */
+    private static void stop(HttpEndpoint http, KafkaStreams streams, CloseOptions streamsClose,
+            EmbeddedSchemaRegistry registry, EmbeddedKafka kafka) {
+        if (http != null) {
+            http.close();
+        }
+        if (streams != null && !streams.close(streamsClose)) {
+            log.warn("Kafka Streams did not stop in time; stopping the rest anyway (uncommitted work is redone)");
         }
         if (registry != null) {
             registry.close();
@@ -204,6 +200,5 @@ public final class Herald implements AutoCloseable {
         if (kafka != null) {
             kafka.close();
         }
-        log.info("Herald stopped");
     }
 }
