@@ -38,15 +38,17 @@ public final class Herald implements AutoCloseable {
     private final EmbeddedSchemaRegistry registry;
     private final KafkaStreams streams;
     private final HttpEndpoint http;
+    private final boolean demoLoaded;
     private volatile boolean closed;
 
     private Herald(HeraldConfig config, EmbeddedKafka kafka, EmbeddedSchemaRegistry registry, KafkaStreams streams,
-            HttpEndpoint http) {
+            HttpEndpoint http, boolean demoLoaded) {
         this.config = config;
         this.kafka = kafka;
         this.registry = registry;
         this.streams = streams;
         this.http = http;
+        this.demoLoaded = demoLoaded;
     }
 
     public static void main(String[] args) {
@@ -72,7 +74,7 @@ public final class Herald implements AutoCloseable {
             herald.close();
             stopped.countDown();
         }, "herald-shutdown"));
-        System.out.println(herald.banner());
+        System.out.println(banner(herald.config, herald.kafka != null, herald.httpPort(), herald.demoLoaded));
         try {
             stopped.await();
         } catch (InterruptedException e) {
@@ -97,12 +99,11 @@ public final class Herald implements AutoCloseable {
             HeraldSerdes serdes = HeraldSerdes.using(registryClient);
             HeraldTopics topics = HeraldTopics.of(config.topicPrefix(), serdes);
             Map<String, Object> clientConfig = clientConfig(config);
+            boolean demoLoaded;
             try (Admin admin = Admin.create(clientConfig)) {
                 TopicSetup.ensure(admin, topics, config.campaignPartitions(), config.topology().recipientsPartitions());
-                if (config.demo() && DemoData.loadIfEmpty(admin, clientConfig, topics, serdes,
-                        config.demoRecipients(), Clock.systemUTC().instant())) {
-                    log.info("Loaded the demo data set: 3 campaigns, {} recipients", config.demoRecipients());
-                }
+                demoLoaded = config.demo() && DemoData.ensureLoaded(admin, clientConfig, topics, serdes,
+                        config.demoRecipients(), Clock.systemUTC().instant());
             } catch (InvalidParameterException e) {
                 throw HeraldConfig.settingError(e);
             } catch (IllegalStateException e) {
@@ -116,7 +117,7 @@ public final class Herald implements AutoCloseable {
             streams.setStateListener((now, before) -> log.info("Kafka Streams state {} -> {}", before, now));
             http = HttpEndpoint.start(config, streams, topics.deadLetters().name());
             streams.start();
-            return new Herald(config, kafka, registry, streams, http);
+            return new Herald(config, kafka, registry, streams, http, demoLoaded);
         } catch (RuntimeException e) {
             stop(http, streams, CloseOptions.timeout(Duration.ofSeconds(10)), registry, kafka);
             throw e;
@@ -152,19 +153,22 @@ public final class Herald implements AutoCloseable {
         return config;
     }
 
-    String banner() {
-        String base = "http://" + config.advertisedHost() + ":" + http.port();
+    /** What a start prints; the demo's links only when the demo data set is loaded, as they lead nowhere otherwise. */
+    static String banner(HeraldConfig config, boolean embedded, int httpPort, boolean demoLoaded) {
+        String base = "http://" + config.advertisedHost() + ":" + httpPort;
         StringBuilder b = new StringBuilder("\nHerald is running.\n");
-        if (kafka != null) {
-            b.append("  Embedded Kafka:     ").append(kafka.bootstrapServers()).append(" (data in ")
+        if (embedded) {
+            b.append("  Embedded Kafka:     ").append(config.bootstrapServers()).append(" (data in ")
                     .append(config.dataDir().toAbsolutePath()).append(")\n");
-            b.append("  Schema registry:    ").append(registry.url()).append('\n');
         } else {
             b.append("  Kafka:              ").append(config.bootstrapServers()).append('\n');
-            b.append("  Schema registry:    ").append(config.schemaRegistryUrl()).append('\n');
         }
+        b.append("  Schema registry:    ").append(config.schemaRegistryUrl()).append('\n');
         b.append("  Campaigns:          ").append(base).append("/api/campaigns\n");
-        b.append("  A run's progress:   ").append(base).append("/api/campaigns/spring-sale/runs\n");
+        if (demoLoaded) {
+            b.append("  A run's progress:   ").append(base).append("/api/campaigns/").append(DemoData.FEATURED_CAMPAIGN)
+                    .append("/runs\n");
+        }
         b.append("  Summary (all):      ").append(base).append("/api/summary\n");
         b.append("  Instances:          ").append(base).append("/api/instances\n");
         b.append("  Health, metrics:    ").append(base).append("/health/ready, ").append(base).append("/metrics\n");
