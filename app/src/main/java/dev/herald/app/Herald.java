@@ -9,6 +9,8 @@ import dev.herald.topology.HeraldSerdes;
 import dev.herald.topology.HeraldStreamsConfig;
 import dev.herald.topology.HeraldTopics;
 import dev.herald.topology.HeraldTopology;
+import dev.herald.topology.InvalidParameterException;
+import dev.herald.topology.errors.ThreadFailurePolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -36,15 +38,17 @@ public final class Herald implements AutoCloseable {
     private final EmbeddedSchemaRegistry registry;
     private final KafkaStreams streams;
     private final HttpEndpoint http;
+    private final boolean demoLoaded;
     private volatile boolean closed;
 
     private Herald(HeraldConfig config, EmbeddedKafka kafka, EmbeddedSchemaRegistry registry, KafkaStreams streams,
-            HttpEndpoint http) {
+            HttpEndpoint http, boolean demoLoaded) {
         this.config = config;
         this.kafka = kafka;
         this.registry = registry;
         this.streams = streams;
         this.http = http;
+        this.demoLoaded = demoLoaded;
     }
 
     public static void main(String[] args) {
@@ -70,7 +74,7 @@ public final class Herald implements AutoCloseable {
             herald.close();
             stopped.countDown();
         }, "herald-shutdown"));
-        System.out.println(herald.banner());
+        System.out.println(banner(herald.config, herald.kafka != null, herald.httpPort(), herald.demoLoaded));
         try {
             stopped.await();
         } catch (InterruptedException e) {
@@ -87,21 +91,22 @@ public final class Herald implements AutoCloseable {
         try {
             if (config.embedded()) {
                 kafka = EmbeddedKafka.start(config.dataDir().resolve("kafka"), config.embeddedKafkaPort());
-                registry = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), EmbeddedSchemaRegistry.DEFAULT_TOPIC, "127.0.0.1",
-                        config.embeddedRegistryPort());
+                registry = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), EmbeddedSchemaRegistry.DEFAULT_TOPIC,
+                        "127.0.0.1", config.embeddedRegistryPort());
                 config = config.withServers(kafka.bootstrapServers(), registry.url());
             }
             SchemaRegistryClient registryClient = SchemaRegistryClients.fromUrl(config.schemaRegistryUrl());
             HeraldSerdes serdes = HeraldSerdes.using(registryClient);
-            HeraldTopics topics = HeraldTopics.of(config.topology().topicPrefix(), serdes);
+            HeraldTopics topics = HeraldTopics.of(config.topicPrefix(), serdes);
             Map<String, Object> clientConfig = clientConfig(config);
+            boolean demoLoaded;
             try (Admin admin = Admin.create(clientConfig)) {
-                TopicSetup.ensure(admin, topics, config);
-                if (config.demo() && DemoData.loadIfEmpty(admin, clientConfig, topics, serdes,
-                        config.demoRecipients(), Clock.systemUTC().instant())) {
-                    log.info("Loaded the demo data set: 3 campaigns, {} recipients", config.demoRecipients());
-                }
-            } catch (HeraldConfig.ConfigException | IllegalStateException e) {
+                TopicSetup.ensure(admin, topics, config.campaignPartitions(), config.topology().recipientsPartitions());
+                demoLoaded = config.demo() && DemoData.ensureLoaded(admin, clientConfig, topics, serdes,
+                        config.demoRecipients(), Clock.systemUTC().instant());
+            } catch (InvalidParameterException e) {
+                throw HeraldConfig.settingError(e);
+            } catch (IllegalStateException e) {
                 throw e;
             } catch (Exception e) {
                 throw new IllegalStateException("could not prepare topics and demo data: " + e.getMessage(), e);
@@ -112,20 +117,9 @@ public final class Herald implements AutoCloseable {
             streams.setStateListener((now, before) -> log.info("Kafka Streams state {} -> {}", before, now));
             http = HttpEndpoint.start(config, streams, topics.deadLetters().name());
             streams.start();
-            return new Herald(config, kafka, registry, streams, http);
+            return new Herald(config, kafka, registry, streams, http, demoLoaded);
         } catch (RuntimeException e) {
-            if (http != null) {
-                http.close();
-            }
-            if (streams != null) {
-                streams.close(Duration.ofSeconds(10));
-            }
-            if (registry != null) {
-                registry.close();
-            }
-            if (kafka != null) {
-                kafka.close();
-            }
+            stop(http, streams, CloseOptions.timeout(Duration.ofSeconds(10)), registry, kafka);
             throw e;
         }
     }
@@ -159,19 +153,22 @@ public final class Herald implements AutoCloseable {
         return config;
     }
 
-    String banner() {
-        String base = "http://" + config.advertisedHost() + ":" + http.port();
+    /** What a start prints; the demo's links only when the demo data set is loaded, as they lead nowhere otherwise. */
+    static String banner(HeraldConfig config, boolean embedded, int httpPort, boolean demoLoaded) {
+        String base = "http://" + config.advertisedHost() + ":" + httpPort;
         StringBuilder b = new StringBuilder("\nHerald is running.\n");
-        if (kafka != null) {
-            b.append("  Embedded Kafka:     ").append(kafka.bootstrapServers()).append(" (data in ")
+        if (embedded) {
+            b.append("  Embedded Kafka:     ").append(config.bootstrapServers()).append(" (data in ")
                     .append(config.dataDir().toAbsolutePath()).append(")\n");
-            b.append("  Schema registry:    ").append(registry.url()).append('\n');
         } else {
             b.append("  Kafka:              ").append(config.bootstrapServers()).append('\n');
-            b.append("  Schema registry:    ").append(config.schemaRegistryUrl()).append('\n');
         }
+        b.append("  Schema registry:    ").append(config.schemaRegistryUrl()).append('\n');
         b.append("  Campaigns:          ").append(base).append("/api/campaigns\n");
-        b.append("  A run's progress:   ").append(base).append("/api/campaigns/spring-sale/runs\n");
+        if (demoLoaded) {
+            b.append("  A run's progress:   ").append(base).append("/api/campaigns/").append(DemoData.FEATURED_CAMPAIGN)
+                    .append("/runs\n");
+        }
         b.append("  Summary (all):      ").append(base).append("/api/summary\n");
         b.append("  Instances:          ").append(base).append("/api/instances\n");
         b.append("  Health, metrics:    ").append(base).append("/health/ready, ").append(base).append("/metrics\n");
@@ -179,7 +176,6 @@ public final class Herald implements AutoCloseable {
         return b.toString();
     }
 
-    /** Stops HTTP first (no answers from closing stores), then the streams, then the embedded servers. */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -187,12 +183,20 @@ public final class Herald implements AutoCloseable {
         }
         closed = true;
         log.info("Herald shutting down");
-        http.close();
         // A deliberate stop leaves the group, so its tasks move at once instead of after the session timeout.
-        boolean closed = streams.close(CloseOptions.groupMembershipOperation(
-                CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(30)));
-        if (!closed) {
-            log.warn("Kafka Streams did not stop within 30 s; stopping the rest anyway (uncommitted work is redone)");
+        stop(http, streams, CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(30)), registry, kafka);
+        log.info("Herald stopped");
+    }
+
+    /** Stops HTTP first (no answers from closing stores), then the streams, then the embedded servers (if started). */
+    private static void stop(HttpEndpoint http, KafkaStreams streams, CloseOptions streamsClose,
+            EmbeddedSchemaRegistry registry, EmbeddedKafka kafka) {
+        if (http != null) {
+            http.close();
+        }
+        if (streams != null && !streams.close(streamsClose)) {
+            log.warn("Kafka Streams did not stop in time; stopping the rest anyway (uncommitted work is redone)");
         }
         if (registry != null) {
             registry.close();
@@ -200,6 +204,5 @@ public final class Herald implements AutoCloseable {
         if (kafka != null) {
             kafka.close();
         }
-        log.info("Herald stopped");
     }
 }

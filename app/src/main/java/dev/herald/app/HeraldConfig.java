@@ -1,18 +1,23 @@
 package dev.herald.app;
 
 import dev.herald.topology.HeraldTopologyConfig;
+import dev.herald.topology.InvalidParameterException;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Herald's whole configuration, resolved once at start-up: defaults in code, then an optional properties file, then
@@ -21,6 +26,9 @@ import java.util.TreeMap;
  * <p>Names are {@code herald.*} (env: {@code HERALD_HTTP_PORT} for {@code herald.http.port}); any {@code kafka.*}
  * setting is passed to Kafka Streams and its clients without the prefix (env: {@code KAFKA_NUM_STREAM_THREADS}).
  * Unknown names are errors in files and flags; in the environment they are ignored with a warning.
+ *
+ * <p>This is the only place that knows the settings' names, defaults and parsing: the topology and the topic setup
+ * take typed values and name a bad one by its parameter, which {@link #settingError} turns back into the setting.
  */
 public record HeraldConfig(
         String bootstrapServers,
@@ -32,6 +40,7 @@ public record HeraldConfig(
         int httpPort,
         String advertisedHost,
         int advertisedPort,
+        String topicPrefix,
         int campaignPartitions,
         boolean demo,
         int demoRecipients,
@@ -42,42 +51,58 @@ public record HeraldConfig(
 
     public static final String CONFIG_FILE = "herald.config.file";
 
-    static final Map<String, String> DEFAULTS = defaults();
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HeraldConfig.class);
+    /**
+     * Every setting with its default. A constant's name is also the parameter the topology or the topic setup report
+     * a bad value by, in camel case ({@code RECIPIENTS_PARTITIONS}: {@code recipientsPartitions}).
+     */
+    enum Setting {
+        BOOTSTRAP_SERVERS("herald.bootstrap.servers", ""),
+        SCHEMA_REGISTRY_URL("herald.schema.registry.url", ""),
+        APPLICATION_ID("herald.application.id", "herald"),
+        DATA_DIR("herald.data.dir", ".herald"),
+        STATE_DIR("herald.state.dir", ""),
+        HTTP_HOST("herald.http.host", "0.0.0.0"),
+        HTTP_PORT("herald.http.port", "8080"),
+        ADVERTISED_HOST("herald.advertised.host", ""),
+        ADVERTISED_PORT("herald.advertised.port", ""),
+        TOPIC_PREFIX("herald.topic.prefix", "herald."),
+        CAMPAIGN_PARTITIONS("herald.campaign.partitions", "2"),
+        RECIPIENTS_PARTITIONS("herald.recipients.partitions", "4"),
+        SCHEDULER_INTERVAL("herald.scheduler.interval", "1s"),
+        MISFIRE_THRESHOLD("herald.scheduler.misfire.threshold", "1m"),
+        FANOUT_INTERVAL("herald.fanout.interval", "100ms"),
+        FANOUT_CHUNK_SIZE("herald.fanout.chunk.size", "2000"),
+        SUMMARY_RETENTION("herald.summary.retention", "7d"),
+        SUMMARY_GRACE("herald.summary.grace", "5m"),
+        DEMO("herald.demo", "auto"),
+        DEMO_RECIPIENTS("herald.demo.recipients", "100000"),
+        EMBEDDED_KAFKA_PORT("herald.embedded.kafka.port", "19092"),
+        EMBEDDED_REGISTRY_PORT("herald.embedded.registry.port", "18081");
 
-    private static Map<String, String> defaults() {
-        HeraldTopologyConfig t = HeraldTopologyConfig.defaults();
-        Map<String, String> d = new LinkedHashMap<>();
-        d.put("herald.bootstrap.servers", "");
-        d.put("herald.schema.registry.url", "");
-        d.put("herald.application.id", "herald");
-        d.put("herald.data.dir", ".herald");
-        d.put("herald.state.dir", "");
-        d.put("herald.http.host", "0.0.0.0");
-        d.put("herald.http.port", "8080");
-        d.put("herald.advertised.host", "");
-        d.put("herald.advertised.port", "");
-        d.put("herald.topic.prefix", t.topicPrefix());
-        d.put("herald.campaign.partitions", "2");
-        d.put("herald.recipients.partitions", Integer.toString(t.recipientsPartitions()));
-        d.put("herald.scheduler.interval", t.schedulerInterval().toString());
-        d.put("herald.scheduler.misfire.threshold", t.misfireThreshold().toString());
-        d.put("herald.fanout.interval", t.fanoutInterval().toString());
-        d.put("herald.fanout.chunk.size", Integer.toString(t.fanoutChunkSize()));
-        d.put("herald.summary.retention", t.summaryRetention().toString());
-        d.put("herald.summary.grace", t.summaryGrace().toString());
-        d.put("herald.demo", "auto");
-        d.put("herald.demo.recipients", "100000");
-        d.put("herald.embedded.kafka.port", "19092");
-        d.put("herald.embedded.registry.port", "18081");
-        return Map.copyOf(d);
+        final String key;
+        final String defaultValue;
+
+        Setting(String key, String defaultValue) {
+            this.key = key;
+            this.defaultValue = defaultValue;
+        }
+
+        String parameter() {
+            return Pattern.compile("_([a-z])").matcher(name().toLowerCase()).replaceAll(m -> m.group(1).toUpperCase());
+        }
     }
+
+    static final Map<String, String> DEFAULTS = Arrays.stream(Setting.values())
+            .collect(Collectors.toUnmodifiableMap(setting -> setting.key, setting -> setting.defaultValue));
+    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HeraldConfig.class);
 
     /** Resolves the configuration from all sources; {@code env} and {@code args} are passed in so tests need no globals. */
     public static HeraldConfig load(Map<String, String> env, String... args) {
         Map<String, String> flags = parseFlags(args);
         Map<String, String> settings = new TreeMap<>(DEFAULTS);
-        String file = Optional.ofNullable(flags.get(CONFIG_FILE)).orElse(env.get(envName(CONFIG_FILE)));
+        String file = Optional.ofNullable(flags.get(CONFIG_FILE))
+                .orElse(env.get(CONFIG_FILE.toUpperCase().replace('.', '_')));
         if (file != null && !file.isBlank()) {
             settings.putAll(readFile(Path.of(file)));
         }
@@ -97,46 +122,51 @@ public record HeraldConfig(
 
     /** Builds the configuration from resolved settings; every value is checked and errors name the setting. */
     public static HeraldConfig from(Map<String, String> raw) {
-        Map<String, String> s = new TreeMap<>(DEFAULTS);
-        s.putAll(raw);
-        for (String name : s.keySet()) {
+        Map<String, String> all = new TreeMap<>(DEFAULTS);
+        all.putAll(raw);
+        for (String name : all.keySet()) {
             if (name.startsWith("herald.") && !DEFAULTS.containsKey(name)) {
                 throw new ConfigException(name, "is not a Herald setting (known: " + DEFAULTS.keySet() + ")");
             }
         }
-        String bootstrap = s.get("herald.bootstrap.servers").trim();
-        String registry = s.get("herald.schema.registry.url").trim();
+        Values s = new Values(all);
+        String bootstrap = s.text(Setting.BOOTSTRAP_SERVERS);
+        String registry = s.text(Setting.SCHEMA_REGISTRY_URL);
         if (!bootstrap.isEmpty() && registry.isEmpty()) {
-            throw new ConfigException("herald.schema.registry.url",
-                    "is required when herald.bootstrap.servers is set (a cluster needs its schema registry)");
+            throw new ConfigException(Setting.SCHEMA_REGISTRY_URL.key, "is required when "
+                    + Setting.BOOTSTRAP_SERVERS.key + " is set (a cluster needs its schema registry)");
         }
         if (!registry.isEmpty() && !registry.matches("(https?|mock)://.+")) {
-            throw new ConfigException("herald.schema.registry.url", "must be an http(s):// URL (was '" + registry + "')");
+            throw new ConfigException(Setting.SCHEMA_REGISTRY_URL.key,
+                    "must be an http(s):// URL (was '" + registry + "')");
         }
-        Path dataDir = Path.of(nonBlank(s, "herald.data.dir"));
-        String stateDir = s.get("herald.state.dir").trim();
-        int httpPort = port(s, "herald.http.port", false);
-        String advertisedPort = s.get("herald.advertised.port").trim();
+        String prefix = all.get(Setting.TOPIC_PREFIX.key);
+        if (!prefix.matches("[A-Za-z0-9._-]*")) {
+            throw new ConfigException(Setting.TOPIC_PREFIX.key,
+                    "may hold only letters, digits, '.', '_' and '-' (was " + prefix + ")");
+        }
+        Path dataDir = Path.of(s.nonBlank(Setting.DATA_DIR));
+        String stateDir = s.text(Setting.STATE_DIR);
+        int httpPort = s.port(Setting.HTTP_PORT, false);
         HeraldTopologyConfig topology;
         try {
             topology = new HeraldTopologyConfig(
-                    s.get("herald.topic.prefix"),
-                    positiveInt(s, "herald.recipients.partitions"),
-                    duration(s, "herald.scheduler.interval"),
-                    duration(s, "herald.scheduler.misfire.threshold"),
-                    duration(s, "herald.fanout.interval"),
-                    positiveInt(s, "herald.fanout.chunk.size"),
-                    duration(s, "herald.summary.retention"),
-                    duration(s, "herald.summary.grace"));
-        } catch (IllegalArgumentException e) {
-            throw e instanceof ConfigException ? e : new ConfigException(e.getMessage());
+                    s.positiveInt(Setting.RECIPIENTS_PARTITIONS),
+                    s.duration(Setting.SCHEDULER_INTERVAL),
+                    s.duration(Setting.MISFIRE_THRESHOLD),
+                    s.duration(Setting.FANOUT_INTERVAL),
+                    s.positiveInt(Setting.FANOUT_CHUNK_SIZE),
+                    s.duration(Setting.SUMMARY_RETENTION),
+                    s.duration(Setting.SUMMARY_GRACE));
+        } catch (InvalidParameterException e) {
+            throw settingError(e);
         }
-        String demo = s.get("herald.demo").trim().toLowerCase();
+        String demo = s.text(Setting.DEMO).toLowerCase();
         if (!List.of("auto", "true", "false").contains(demo)) {
-            throw new ConfigException("herald.demo", "must be auto, true or false (was '" + demo + "')");
+            throw new ConfigException(Setting.DEMO.key, "must be auto, true or false (was '" + demo + "')");
         }
         Map<String, String> kafka = new TreeMap<>();
-        s.forEach((name, value) -> {
+        all.forEach((name, value) -> {
             if (name.startsWith("kafka.")) {
                 kafka.put(name.substring("kafka.".length()), value);
             }
@@ -144,20 +174,30 @@ public record HeraldConfig(
         return new HeraldConfig(
                 bootstrap.isEmpty() ? null : bootstrap,
                 registry.isEmpty() ? null : registry,
-                nonBlank(s, "herald.application.id"),
+                s.nonBlank(Setting.APPLICATION_ID),
                 stateDir.isEmpty() ? dataDir.resolve("state") : Path.of(stateDir),
                 dataDir,
-                nonBlank(s, "herald.http.host"),
+                s.nonBlank(Setting.HTTP_HOST),
                 httpPort,
                 advertisedHost(s, bootstrap.isEmpty()),
-                advertisedPort.isEmpty() ? httpPort : port(s, "herald.advertised.port", false),
-                positiveInt(s, "herald.campaign.partitions"),
+                s.text(Setting.ADVERTISED_PORT).isEmpty() ? httpPort : s.port(Setting.ADVERTISED_PORT, false),
+                prefix,
+                s.positiveInt(Setting.CAMPAIGN_PARTITIONS),
                 demo.equals("true") || (demo.equals("auto") && bootstrap.isEmpty()),
-                positiveInt(s, "herald.demo.recipients"),
-                port(s, "herald.embedded.kafka.port", true),
-                port(s, "herald.embedded.registry.port", true),
+                s.positiveInt(Setting.DEMO_RECIPIENTS),
+                s.port(Setting.EMBEDDED_KAFKA_PORT, true),
+                s.port(Setting.EMBEDDED_REGISTRY_PORT, true),
                 topology,
                 Map.copyOf(kafka));
+    }
+
+    /** A parameter the topology or the topic setup rejected, as the problem of the setting behind it. */
+    static ConfigException settingError(InvalidParameterException e) {
+        return Arrays.stream(Setting.values())
+                .filter(setting -> setting.parameter().equals(e.parameter()))
+                .findFirst()
+                .map(setting -> new ConfigException(setting.key, e.problem()))
+                .orElseGet(() -> new ConfigException(e.getMessage()));
     }
 
     /** True when Herald runs its own broker and registry (no bootstrap servers given). */
@@ -172,8 +212,8 @@ public record HeraldConfig(
     /** The same configuration pointed at a running broker and registry (used once the embedded ones are up). */
     public HeraldConfig withServers(String bootstrap, String registryUrl) {
         return new HeraldConfig(bootstrap, registryUrl, applicationId, stateDir, dataDir, httpHost, httpPort,
-                advertisedHost, advertisedPort, campaignPartitions, demo, demoRecipients, embeddedKafkaPort,
-                embeddedRegistryPort, topology, kafka);
+                advertisedHost, advertisedPort, topicPrefix, campaignPartitions, demo, demoRecipients,
+                embeddedKafkaPort, embeddedRegistryPort, topology, kafka);
     }
 
     private static Map<String, String> parseFlags(String... args) {
@@ -221,73 +261,78 @@ public record HeraldConfig(
         return out;
     }
 
-    static String envName(String setting) {
-        return setting.toUpperCase().replace('.', '_');
-    }
-
     /** Instances find each other by it: a shared default such as localhost would make them all one. */
-    private static String advertisedHost(Map<String, String> s, boolean embedded) {
-        String host = s.get("herald.advertised.host").trim();
+    private static String advertisedHost(Values s, boolean embedded) {
+        String host = s.text(Setting.ADVERTISED_HOST);
         if (!host.isEmpty()) {
             return host;
         }
         if (embedded) {
             return "localhost";
         }
-        throw new ConfigException("herald.advertised.host",
-                "is required with herald.bootstrap.servers: it is how other instances reach this one");
+        throw new ConfigException(Setting.ADVERTISED_HOST.key, "is required with " + Setting.BOOTSTRAP_SERVERS.key
+                + ": it is how other instances reach this one");
     }
 
-    private static String nonBlank(Map<String, String> s, String name) {
-        String v = s.get(name);
-        if (v == null || v.isBlank()) {
-            throw new ConfigException(name, "must not be empty");
+    /** Resolved settings read as typed values; a value that does not parse is an error naming its setting. */
+    private record Values(Map<String, String> all) {
+
+        String text(Setting setting) {
+            return all.get(setting.key).trim();
         }
-        return v.trim();
-    }
 
-    private static int positiveInt(Map<String, String> s, String name) {
-        try {
-            int v = Integer.parseInt(s.get(name).trim());
-            if (v < 1) {
-                throw new ConfigException(name, "must be at least 1 (was " + v + ")");
+        String nonBlank(Setting setting) {
+            String v = text(setting);
+            if (v.isEmpty()) {
+                throw new ConfigException(setting.key, "must not be empty");
             }
             return v;
-        } catch (NumberFormatException e) {
-            throw new ConfigException(name, "must be a whole number (was '" + s.get(name) + "')");
         }
-    }
 
-    private static int port(Map<String, String> s, String name, boolean zeroAllowed) {
-        try {
-            int v = Integer.parseInt(s.get(name).trim());
-            if (v < (zeroAllowed ? 0 : 1) || v > 65535) {
-                throw new ConfigException(name, "must be a port number " + (zeroAllowed ? 0 : 1) + "-65535 (was " + v
-                        + ")");
+        int positiveInt(Setting setting) {
+            try {
+                int v = Integer.parseInt(text(setting));
+                if (v < 1) {
+                    throw new ConfigException(setting.key, "must be at least 1 (was " + v + ")");
+                }
+                return v;
+            } catch (NumberFormatException e) {
+                throw new ConfigException(setting.key, "must be a whole number (was '" + all.get(setting.key) + "')");
             }
-            return v;
-        } catch (NumberFormatException e) {
-            throw new ConfigException(name, "must be a port number (was '" + s.get(name) + "')");
         }
-    }
 
-    private static Duration duration(Map<String, String> s, String name) {
-        String v = s.get(name).trim().toLowerCase();
-        try {
-            java.util.regex.Matcher short_ = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d)").matcher(v);
-            if (short_.matches()) {
-                long n = Long.parseLong(short_.group(1));
-                return switch (short_.group(2)) {
-                    case "ms" -> Duration.ofMillis(n);
-                    case "s" -> Duration.ofSeconds(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    case "h" -> Duration.ofHours(n);
-                    default -> Duration.ofDays(n);
-                };
+        int port(Setting setting, boolean zeroAllowed) {
+            try {
+                int v = Integer.parseInt(text(setting));
+                if (v < (zeroAllowed ? 0 : 1) || v > 65535) {
+                    throw new ConfigException(setting.key, "must be a port number " + (zeroAllowed ? 0 : 1)
+                            + "-65535 (was " + v + ")");
+                }
+                return v;
+            } catch (NumberFormatException e) {
+                throw new ConfigException(setting.key, "must be a port number (was '" + all.get(setting.key) + "')");
             }
-            return Duration.parse(v.toUpperCase());
-        } catch (DateTimeParseException | NumberFormatException e) {
-            throw new ConfigException(name, "must be a duration such as 500ms, 1s, 5m, 7d or PT1H (was '" + v + "')");
+        }
+
+        Duration duration(Setting setting) {
+            String v = text(setting).toLowerCase();
+            try {
+                Matcher short_ = SHORT_DURATION.matcher(v);
+                if (short_.matches()) {
+                    long n = Long.parseLong(short_.group(1));
+                    return switch (short_.group(2)) {
+                        case "ms" -> Duration.ofMillis(n);
+                        case "s" -> Duration.ofSeconds(n);
+                        case "m" -> Duration.ofMinutes(n);
+                        case "h" -> Duration.ofHours(n);
+                        default -> Duration.ofDays(n);
+                    };
+                }
+                return Duration.parse(v.toUpperCase());
+            } catch (DateTimeParseException | NumberFormatException e) {
+                throw new ConfigException(setting.key,
+                        "must be a duration such as 500ms, 1s, 5m, 7d or PT1H (was '" + v + "')");
+            }
         }
     }
 

@@ -47,7 +47,7 @@ final class HeraldMeters implements AutoCloseable {
                 return;
             }
             if (name.group().equals(Counters.GROUP)) {
-                bind("herald." + name.name().replaceAll("-total$", "").replace('-', '.'), name, metric);
+                bind(Counters.NAMESPACE + "." + name.name().replaceAll("-total$", "").replace('-', '.'), name, metric);
             } else if (name.group().equals("producer-topic-metrics") && name.name().equals("record-send-total")
                     && deadLetterTopic.equals(name.tags().get("topic"))) {
                 bind("herald.dead.letters", name, metric);

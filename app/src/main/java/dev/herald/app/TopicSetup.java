@@ -1,6 +1,7 @@
 package dev.herald.app;
 
 import dev.herald.topology.HeraldTopics;
+import dev.herald.topology.InvalidParameterException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates Herald's topics with their partition counts when missing, and refuses to start when existing ones do not
  * fit: ticks must be co-partitioned with campaigns (they are joined), and the recipients topic must have exactly as
- * many partitions as jobs are multicast to.
+ * many partitions as jobs are multicast to. A count that does not fit is named by its parameter
+ * ({@code campaignPartitions}, {@code recipientsPartitions}).
  */
 final class TopicSetup {
     private static final Logger log = LoggerFactory.getLogger(TopicSetup.class);
@@ -29,17 +31,15 @@ final class TopicSetup {
     private TopicSetup() {
     }
 
-    static void ensure(Admin admin, HeraldTopics topics, HeraldConfig config) {
-        int campaignPartitions = config.campaignPartitions();
-        int recipientPartitions = config.topology().recipientsPartitions();
+    static void ensure(Admin admin, HeraldTopics topics, int campaignPartitions, int recipientsPartitions) {
         Map<String, Integer> wanted = Map.of(
                 topics.campaigns().name(), campaignPartitions,
                 topics.scheduleTicks().name(), campaignPartitions,
                 topics.runSummaries().name(), campaignPartitions,
                 topics.deadLetters().name(), campaignPartitions,
-                topics.recipients().name(), recipientPartitions,
-                topics.pushOutbox().name(), recipientPartitions,
-                topics.mailOutbox().name(), recipientPartitions);
+                topics.recipients().name(), recipientsPartitions,
+                topics.pushOutbox().name(), recipientsPartitions,
+                topics.mailOutbox().name(), recipientsPartitions);
         try {
             List<NewTopic> missing = new ArrayList<>();
             var existing = admin.listTopics().names().get();
@@ -63,11 +63,9 @@ final class TopicSetup {
                 log.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
             }
             Map<String, TopicDescription> described = describe(admin, wanted.keySet());
-            requirePartitions(described, topics.campaigns().name(), campaignPartitions, "herald.campaign.partitions");
-            requirePartitions(described, topics.scheduleTicks().name(), campaignPartitions,
-                    "herald.campaign.partitions");
-            requirePartitions(described, topics.recipients().name(), recipientPartitions,
-                    "herald.recipients.partitions");
+            requirePartitions(described, topics.campaigns().name(), campaignPartitions, "campaignPartitions");
+            requirePartitions(described, topics.scheduleTicks().name(), campaignPartitions, "campaignPartitions");
+            requirePartitions(described, topics.recipients().name(), recipientsPartitions, "recipientsPartitions");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while setting up topics", e);
@@ -97,10 +95,10 @@ final class TopicSetup {
     }
 
     private static void requirePartitions(Map<String, TopicDescription> described, String topic, int expected,
-            String setting) {
+            String parameter) {
         int actual = described.get(topic).partitions().size();
         if (actual != expected) {
-            throw new HeraldConfig.ConfigException(setting, "is " + expected + " but topic " + topic + " has " + actual
+            throw new InvalidParameterException(parameter, "is " + expected + " but topic " + topic + " has " + actual
                     + " partitions; set it to " + actual + " (or recreate the topic)");
         }
     }

@@ -3,7 +3,10 @@ package dev.herald.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.herald.topology.HeraldTopologyConfig;
+import dev.herald.topology.InvalidParameterException;
 import java.io.IOException;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,5 +91,45 @@ class HeraldConfigTest {
 
         assertThat(config.httpPort()).isEqualTo(9090);
         assertThatThrownBy(() -> HeraldConfig.load(Map.of(), "--port=1")).hasMessageStartingWith("herald.port");
+    }
+
+    @Test
+    void problemsTheTopologyFindsNameTheSettingNotTheParameter() {
+        assertThatThrownBy(() -> HeraldConfig.load(Map.of(), "--summary.grace=-PT1M"))
+                .isInstanceOf(HeraldConfig.ConfigException.class)
+                .hasMessage("herald.summary.grace must not be negative (was PT-1M)");
+        assertThatThrownBy(() -> HeraldConfig.load(Map.of(), "--fanout.interval=0s"))
+                .hasMessage("herald.fanout.interval must be positive (was PT0S)");
+        assertThatThrownBy(() -> HeraldConfig.load(Map.of(), "--topic.prefix=my topics"))
+                .hasMessageStartingWith("herald.topic.prefix");
+    }
+
+    @Test
+    void everyParameterTheTopologyAndTopicSetupNameHasItsSetting() {
+        for (RecordComponent component : HeraldTopologyConfig.class.getRecordComponents()) {
+            assertThat(HeraldConfig.settingError(new InvalidParameterException(component.getName(), "is wrong")))
+                    .as(component.getName())
+                    .hasMessageStartingWith("herald.")
+                    .hasMessageEndingWith(" is wrong");
+        }
+        assertThat(HeraldConfig.settingError(new InvalidParameterException("campaignPartitions", "is 2 but ...")))
+                .hasMessage("herald.campaign.partitions is 2 but ...");
+        assertThat(HeraldConfig.settingError(new InvalidParameterException("recipientsPartitions", "is 4 but ...")))
+                .hasMessage("herald.recipients.partitions is 4 but ...");
+    }
+
+    @Test
+    void defaultsComeFromOneTable() {
+        HeraldConfig config = HeraldConfig.load(Map.of());
+
+        assertThat(config.campaignPartitions()).isEqualTo(2);
+        assertThat(config.topicPrefix()).isEqualTo("herald.");
+        assertThat(config.topology().schedulerInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.topology().misfireThreshold()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(config.topology().fanoutInterval()).isEqualTo(Duration.ofMillis(100));
+        assertThat(config.topology().fanoutChunkSize()).isEqualTo(2000);
+        assertThat(config.topology().summaryRetention()).isEqualTo(Duration.ofDays(7));
+        assertThat(config.topology().summaryGrace()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.demoRecipients()).isEqualTo(100_000);
     }
 }

@@ -16,21 +16,32 @@ import dev.herald.avro.Schedule;
 import dev.herald.avro.ScheduleType;
 import dev.herald.topology.HeraldSerdes;
 import dev.herald.topology.HeraldTopics;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The demo data set of the embedded default: three campaigns that fire within minutes of the first start, and a
@@ -38,6 +49,11 @@ import java.util.Random;
  * from a fixed seed, so every fresh start shows the same numbers.
  */
 public final class DemoData {
+    /** The demo campaign to look at first (push and mail, one minute after the first start): the banner links it. */
+    public static final String FEATURED_CAMPAIGN = "spring-sale";
+    private static final Logger log = LoggerFactory.getLogger(DemoData.class);
+    private static final String DEMO_OWNER = "demo";
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
     private static final String[] ZONES = {"America/New_York", "America/Los_Angeles", "Europe/Berlin", "Europe/London",
         "Asia/Seoul", "Asia/Tokyo", "Australia/Sydney", "UTC"};
     private static final String[] NAMES = {"Ada", "Grace", "Linus", "Minji", "Jisoo", "Hana", "Noah", "Emma", "Lucas",
@@ -73,7 +89,7 @@ public final class DemoData {
                         .setText("Hello {{firstName}}, here is what happened in {{campaign.name}}.")
                         .setHtml("<h1>Hello {{firstName}}</h1><p>Your digest for run {{run.id}}.</p>").build())
                 .build();
-        Campaign sale = base("spring-sale", "Spring sale (push + mail, quiet hours)", created)
+        Campaign sale = base(FEATURED_CAMPAIGN, "Spring sale (push + mail, quiet hours)", created)
                 .setDescription("Push and e-mail to VIPs and newsletter readers one minute after first start, "
                         + "never between 22:00 and 08:00 in the recipient's zone.")
                 .setChannels(List.of(Channel.PUSH, Channel.MAIL))
@@ -92,7 +108,7 @@ public final class DemoData {
     }
 
     private static Campaign.Builder base(String id, String name, Instant created) {
-        return Campaign.newBuilder().setId(id).setName(name).setOwner("demo").setStatus(CampaignStatus.SCHEDULED)
+        return Campaign.newBuilder().setId(id).setName(name).setOwner(DEMO_OWNER).setStatus(CampaignStatus.SCHEDULED)
                 .setCreatedAt(created).setUpdatedAt(created);
     }
 
@@ -140,11 +156,12 @@ public final class DemoData {
     }
 
     /**
-     * Produces the demo set unless the campaigns topic already holds records: loaded once, so a restart resumes with
-     * the operator's data (and the demo's runs) as they were.
+     * Makes sure the demo set is in place and says whether it is. An empty campaigns topic gets the demo set, so it is
+     * loaded once and a restart resumes with the data (and the demo's runs) as they were; topics that already hold
+     * campaigns keep them, and the answer is whether the demo's campaigns are among them.
      */
-    public static boolean loadIfEmpty(Admin admin, Map<String, Object> producerConfig, HeraldTopics topics, HeraldSerdes serdes,
-            int recipients, Instant now) throws Exception {
+    public static boolean ensureLoaded(Admin admin, Map<String, Object> clientConfig, HeraldTopics topics,
+            HeraldSerdes serdes, int recipients, Instant now) throws Exception {
         String campaignsTopic = topics.campaigns().name();
         var partitions = admin.describeTopics(List.of(campaignsTopic)).allTopicNames().get().get(campaignsTopic)
                 .partitions().stream().map(p -> new TopicPartition(campaignsTopic, p.partition()))
@@ -152,8 +169,56 @@ public final class DemoData {
         long existing = admin.listOffsets(partitions).all().get().values().stream()
                 .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
         if (existing > 0) {
+            return demoCampaignsPresent(clientConfig, topics, serdes);
+        }
+        load(clientConfig, topics, serdes, recipients, now);
+        log.info("Loaded the demo data set: {} campaigns, {} recipients", campaigns(now).size(), recipients);
+        return true;
+    }
+
+    /** Whether the latest value of every demo campaign id is the demo's campaign (not deleted, not someone else's). */
+    private static boolean demoCampaignsPresent(Map<String, Object> clientConfig, HeraldTopics topics,
+            HeraldSerdes serdes) {
+        String topic = topics.campaigns().name();
+        Map<String, Boolean> demo = new HashMap<>();
+        Set<String> ids = campaigns(Instant.EPOCH).stream().map(Campaign::getId).collect(Collectors.toSet());
+        Deserializer<Campaign> campaigns = serdes.campaign().deserializer();
+        Map<String, Object> config = new HashMap<>(clientConfig);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read " + topic + " within " + READ_TIMEOUT);
+                }
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (ids.contains(record.key())) {
+                        demo.put(record.key(), isDemo(campaigns, topic, record.value()));
+                    }
+                }
+            }
+        }
+        return ids.stream().allMatch(id -> demo.getOrDefault(id, false));
+    }
+
+    private static boolean isDemo(Deserializer<Campaign> campaigns, String topic, byte[] value) {
+        if (value == null) {
             return false;
         }
+        try {
+            return DEMO_OWNER.equals(campaigns.deserialize(topic, value).getOwner());
+        } catch (SerializationException e) {
+            return false;
+        }
+    }
+
+    private static void load(Map<String, Object> producerConfig, HeraldTopics topics, HeraldSerdes serdes,
+            int recipients, Instant now) throws Exception {
         Map<String, Object> config = new HashMap<>(producerConfig);
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -175,6 +240,5 @@ public final class DemoData {
                         .get();
             }
         }
-        return true;
     }
 }

@@ -15,7 +15,9 @@ import org.apache.kafka.streams.processor.TaskId;
  * task id is a tag so tasks on one thread never share (and double-count) a sensor.
  */
 public final class Counters {
-    public static final String GROUP = "herald-metrics";
+    /** The first part of every counter's sensor and metric group name. */
+    public static final String NAMESPACE = "herald";
+    public static final String GROUP = NAMESPACE + "-metrics";
 
     private final StreamsMetrics metrics;
     private final String entity;
@@ -44,7 +46,7 @@ public final class Counters {
         for (int i = 0; i + 1 < tags.length; i += 2) {
             tagMap.put(tags[i], tags[i + 1]);
         }
-        String sensorName = "herald." + entity + "." + operation + "." + tagMap;
+        String sensorName = NAMESPACE + "." + entity + "." + operation + "." + tagMap;
         Sensor sensor = metrics.addSensor(sensorName, Sensor.RecordingLevel.INFO);
         // add() is a no-op when a re-created task finds its sensor already registered.
         sensor.add(new MetricName(entity + "-" + operation + "-total", GROUP,

@@ -8,11 +8,6 @@ import org.apache.kafka.streams.StreamsConfig;
 /** The Kafka Streams settings Herald's topology relies on; callers layer their own (servers, state dir) on top. */
 public final class HeraldStreamsConfig {
 
-    /** Where the dead-letter handler writes. */
-    public static final String DEAD_LETTERS_TOPIC = "herald.dead.letters.topic";
-    /** Registry the dead-letter handler registers the DeadLetter schema with (http(s):// or mock://). */
-    public static final String SCHEMA_REGISTRY_URL = "herald.schema.registry.url";
-
     private HeraldStreamsConfig() {
     }
 
@@ -26,9 +21,8 @@ public final class HeraldStreamsConfig {
         config.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         config.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         config.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
-        config.put(DEAD_LETTERS_TOPIC, topics.deadLetters().name());
-        config.put(SCHEMA_REGISTRY_URL, schemaRegistryUrl);
+        config.put(DeadLetterHandler.TOPIC_CONFIG, topics.deadLetters().name());
+        config.put(DeadLetterHandler.SCHEMA_REGISTRY_URL_CONFIG, schemaRegistryUrl);
         return config;
     }
-
 }

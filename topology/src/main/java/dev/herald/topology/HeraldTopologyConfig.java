@@ -3,9 +3,9 @@ package dev.herald.topology;
 import java.time.Duration;
 
 /**
- * Everything the topology's shape and behaviour depend on; the topology is a pure function of this.
+ * Everything the topology's shape and behaviour depend on besides its topics; the topology is a pure function of
+ * this and {@link HeraldTopics}.
  *
- * @param topicPrefix          prefix of every external topic name, e.g. {@code herald.}
  * @param recipientsPartitions partitions of the recipients topic: jobs are multicast to each of them
  * @param schedulerInterval    how often (wall clock) the scheduler looks for due campaigns
  * @param misfireThreshold     a fire later than this is a misfire and follows the campaign's misfire policy
@@ -15,7 +15,6 @@ import java.time.Duration;
  * @param summaryGrace         how late an outcome may arrive and still count in its window
  */
 public record HeraldTopologyConfig(
-        String topicPrefix,
         int recipientsPartitions,
         Duration schedulerInterval,
         Duration misfireThreshold,
@@ -27,34 +26,37 @@ public record HeraldTopologyConfig(
     public static final Duration MINUTE = Duration.ofMinutes(1);
     public static final Duration HOUR = Duration.ofHours(1);
 
+    /** Checks every value; a bad one is an {@link InvalidParameterException} naming the record component. */
     public HeraldTopologyConfig {
-        require(topicPrefix != null && topicPrefix.matches("[A-Za-z0-9._-]*"), "herald.topic.prefix",
-                "may hold only letters, digits, '.', '_' and '-'", topicPrefix);
-        require(recipientsPartitions >= 1, "herald.recipients.partitions", "must be at least 1", recipientsPartitions);
-        require(positive(schedulerInterval), "herald.scheduler.interval", "must be positive", schedulerInterval);
-        require(misfireThreshold != null && !misfireThreshold.isNegative(), "herald.scheduler.misfire.threshold",
+        require(recipientsPartitions >= 1, "recipientsPartitions", "must be at least 1", recipientsPartitions);
+        require(positive(schedulerInterval), "schedulerInterval", "must be positive", schedulerInterval);
+        require(misfireThreshold != null && !misfireThreshold.isNegative(), "misfireThreshold",
                 "must not be negative", misfireThreshold);
-        require(positive(fanoutInterval), "herald.fanout.interval", "must be positive", fanoutInterval);
-        require(fanoutChunkSize >= 1, "herald.fanout.chunk.size", "must be at least 1", fanoutChunkSize);
-        require(summaryGrace != null && !summaryGrace.isNegative(), "herald.summary.grace", "must not be negative",
+        require(positive(fanoutInterval), "fanoutInterval", "must be positive", fanoutInterval);
+        require(fanoutChunkSize >= 1, "fanoutChunkSize", "must be at least 1", fanoutChunkSize);
+        require(summaryGrace != null && !summaryGrace.isNegative(), "summaryGrace", "must not be negative",
                 summaryGrace);
         require(summaryRetention != null && summaryRetention.compareTo(HOUR.plus(summaryGrace)) >= 0,
-                "herald.summary.retention", "must cover the hourly window plus grace (" + HOUR.plus(summaryGrace) + ")",
+                "summaryRetention", "must cover the hourly window plus grace (" + HOUR.plus(summaryGrace) + ")",
                 summaryRetention);
     }
 
+    /**
+     * The topology's own defaults, for tests and embedding; the application has its own in its configuration, which
+     * builds this record from its settings.
+     */
     public static HeraldTopologyConfig defaults() {
-        return new HeraldTopologyConfig("herald.", 4, Duration.ofSeconds(1), Duration.ofMinutes(1),
-                Duration.ofMillis(100), 2_000, Duration.ofDays(7), Duration.ofMinutes(5));
+        return new HeraldTopologyConfig(4, Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofMillis(100), 2_000,
+                Duration.ofDays(7), Duration.ofMinutes(5));
     }
 
     public HeraldTopologyConfig withRecipientsPartitions(int partitions) {
-        return new HeraldTopologyConfig(topicPrefix, partitions, schedulerInterval, misfireThreshold, fanoutInterval,
+        return new HeraldTopologyConfig(partitions, schedulerInterval, misfireThreshold, fanoutInterval,
                 fanoutChunkSize, summaryRetention, summaryGrace);
     }
 
     public HeraldTopologyConfig withFanoutChunkSize(int chunkSize) {
-        return new HeraldTopologyConfig(topicPrefix, recipientsPartitions, schedulerInterval, misfireThreshold,
+        return new HeraldTopologyConfig(recipientsPartitions, schedulerInterval, misfireThreshold,
                 fanoutInterval, chunkSize, summaryRetention, summaryGrace);
     }
 
@@ -62,9 +64,9 @@ public record HeraldTopologyConfig(
         return d != null && !d.isZero() && !d.isNegative();
     }
 
-    private static void require(boolean ok, String setting, String rule, Object value) {
+    private static void require(boolean ok, String parameter, String rule, Object value) {
         if (!ok) {
-            throw new IllegalArgumentException(setting + " " + rule + " (was " + value + ")");
+            throw new InvalidParameterException(parameter, rule + " (was " + value + ")");
         }
     }
 }

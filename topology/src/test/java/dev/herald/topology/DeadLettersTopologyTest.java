@@ -7,6 +7,7 @@ import static dev.herald.topology.TestRecords.recipient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.avro.DeadLetter;
+import dev.herald.avro.DeadLetterHeaders;
 import dev.herald.avro.MisfirePolicy;
 import dev.herald.avro.PushMessage;
 import dev.herald.topology.errors.DeadLetterHandler;
@@ -44,7 +45,7 @@ class DeadLettersTopologyTest {
             assertThat(dead).allSatisfy(r -> {
                 assertThat(r.value().getStage()).isEqualTo(DeadLetterHandler.STAGE_DESERIALIZATION);
                 assertThat(r.value().getErrorClass()).endsWith("SerializationException");
-                assertThat(header(r, DeadLetterHandler.HEADER_STAGE)).isEqualTo("deserialization");
+                assertThat(header(r, DeadLetterHeaders.STAGE)).isEqualTo("deserialization");
             });
             assertThat(array(dead.get(0).value().getValue())).isEqualTo(NOT_AVRO);
             assertThat(array(dead.get(0).value().getKey())).isEqualTo(bytes("c1"));

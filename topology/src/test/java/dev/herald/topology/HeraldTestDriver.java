@@ -33,6 +33,7 @@ import org.apache.kafka.streams.state.WindowStore;
  */
 public final class HeraldTestDriver implements AutoCloseable {
     public static final String APPLICATION_ID = "herald-test";
+    public static final String TOPIC_PREFIX = "herald.";
 
     private final String registryScope = "herald-test-" + UUID.randomUUID();
     private final InMemorySchemaRegistry registry = InMemorySchemaRegistry.scope(registryScope);
@@ -44,7 +45,7 @@ public final class HeraldTestDriver implements AutoCloseable {
 
     private HeraldTestDriver(HeraldTopologyConfig config, Instant wallClock) {
         this.config = config;
-        this.topics = HeraldTopics.of(config.topicPrefix(), serdes);
+        this.topics = HeraldTopics.of(TOPIC_PREFIX, serdes);
         this.topology = HeraldTopology.build(config, topics, serdes);
         Properties props = new Properties();
         props.putAll(HeraldStreamsConfig.defaults(topics, "mock://" + registryScope));

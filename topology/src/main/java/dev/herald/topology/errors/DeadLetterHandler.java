@@ -1,10 +1,10 @@
 package dev.herald.topology.errors;
 
 import dev.herald.avro.DeadLetter;
+import dev.herald.avro.DeadLetterHeaders;
 import dev.herald.serdes.AvroSerde;
 import dev.herald.serdes.SchemaRegistryClients;
 import dev.herald.serdes.SchemaRegistryException;
-import dev.herald.topology.HeraldStreamsConfig;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -41,10 +41,10 @@ public final class DeadLetterHandler
     public static final String STAGE_PROCESSING = "processing";
     public static final String STAGE_PRODUCTION = "production";
 
-    public static final String HEADER_STAGE = "herald.error.stage";
-    public static final String HEADER_CLASS = "herald.error.class";
-    public static final String HEADER_MESSAGE = "herald.error.message";
-    public static final String HEADER_SOURCE = "herald.error.source";
+    /** The topic dead letters go to; the handler's own setting, passed through the Kafka Streams configuration. */
+    public static final String TOPIC_CONFIG = DeadLetterHandler.class.getName() + ".topic";
+    /** The registry the DeadLetter schema is registered with (http(s):// or mock://). */
+    public static final String SCHEMA_REGISTRY_URL_CONFIG = DeadLetterHandler.class.getName() + ".schema.registry.url";
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetterHandler.class);
 
@@ -54,8 +54,8 @@ public final class DeadLetterHandler
 
     @Override
     public void configure(Map<String, ?> configs) {
-        topic = required(configs, HeraldStreamsConfig.DEAD_LETTERS_TOPIC);
-        String registryUrl = required(configs, HeraldStreamsConfig.SCHEMA_REGISTRY_URL);
+        topic = required(configs, TOPIC_CONFIG);
+        String registryUrl = required(configs, SCHEMA_REGISTRY_URL_CONFIG);
         serializer = AvroSerde.forValue(DeadLetter.class, SchemaRegistryClients.fromUrl(registryUrl)).serializer();
         exactlyOnce = !StreamsConfig.AT_LEAST_ONCE.equals(String.valueOf(
                 configs.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)));
@@ -135,10 +135,10 @@ public final class DeadLetterHandler
                 .setFailedAt(Instant.now())
                 .build();
         Headers headers = new RecordHeaders()
-                .add(HEADER_STAGE, utf8(stage))
-                .add(HEADER_CLASS, utf8(exception.getClass().getName()))
-                .add(HEADER_MESSAGE, utf8(message))
-                .add(HEADER_SOURCE, utf8(context.topic() + "-" + context.partition() + "@" + context.offset()));
+                .add(DeadLetterHeaders.STAGE, utf8(stage))
+                .add(DeadLetterHeaders.CLASS, utf8(exception.getClass().getName()))
+                .add(DeadLetterHeaders.MESSAGE, utf8(message))
+                .add(DeadLetterHeaders.SOURCE, utf8(context.topic() + "-" + context.partition() + "@" + context.offset()));
         return new ProducerRecord<>(topic, null, null, key, serializer.serialize(topic, letter), headers);
     }
 

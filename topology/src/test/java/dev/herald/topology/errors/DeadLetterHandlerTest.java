@@ -3,10 +3,10 @@ package dev.herald.topology.errors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.avro.DeadLetter;
+import dev.herald.avro.DeadLetterHeaders;
 import dev.herald.serdes.AvroSerde;
 import dev.herald.serdes.InMemorySchemaRegistry;
 import dev.herald.serdes.SchemaRegistryException;
-import dev.herald.topology.HeraldStreamsConfig;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -37,8 +37,8 @@ class DeadLetterHandlerTest {
     private final DeadLetterHandler handler = new DeadLetterHandler();
 
     {
-        handler.configure(Map.of(HeraldStreamsConfig.DEAD_LETTERS_TOPIC, "dlq",
-                HeraldStreamsConfig.SCHEMA_REGISTRY_URL, "mock://" + scope));
+        handler.configure(Map.of(DeadLetterHandler.TOPIC_CONFIG, "dlq",
+                DeadLetterHandler.SCHEMA_REGISTRY_URL_CONFIG, "mock://" + scope));
     }
 
     @AfterEach
@@ -58,8 +58,8 @@ class DeadLetterHandlerTest {
     @Test
     void sendTheBrokerRefusesUnderAtLeastOnceIsDeadLetteredWithoutTheOversizedValue() {
         DeadLetterHandler atLeastOnce = new DeadLetterHandler();
-        atLeastOnce.configure(Map.of(HeraldStreamsConfig.DEAD_LETTERS_TOPIC, "dlq",
-                HeraldStreamsConfig.SCHEMA_REGISTRY_URL, "mock://" + scope,
+        atLeastOnce.configure(Map.of(DeadLetterHandler.TOPIC_CONFIG, "dlq",
+                DeadLetterHandler.SCHEMA_REGISTRY_URL_CONFIG, "mock://" + scope,
                 StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE));
 
         ProductionExceptionHandler.Response response = atLeastOnce.handleError(context(),
@@ -119,7 +119,7 @@ class DeadLetterHandlerTest {
     private DeadLetter read(ProducerRecord<byte[], byte[]> record) {
         assertThat(record.topic()).isEqualTo("dlq");
         assertThat(record.key()).isEqualTo(KEY);
-        assertThat(record.headers().lastHeader(DeadLetterHandler.HEADER_STAGE)).isNotNull();
+        assertThat(record.headers().lastHeader(DeadLetterHeaders.STAGE)).isNotNull();
         return AvroSerde.forValue(DeadLetter.class, registry).deserializer().deserialize("dlq", record.value());
     }
 

@@ -1,4 +1,4 @@
-package dev.herald.app;
+package dev.herald.topology.errors;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -8,18 +8,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Replaces a failed stream thread (a registry outage, a refused send: exactly-once makes the retry safe), but stops
- * the client after too many failures in a short time, so a failure that will not pass shows as a dead instance on
- * /health/live instead of an endless loop of rebalances.
+ * Replaces a failed stream thread (a registry outage, a refused send: the failures {@link DeadLetterHandler} leaves to
+ * the task; exactly-once makes the retry safe), but stops the client after too many failures in a short time, so a
+ * failure that will not pass shows as a dead instance on /health/live instead of an endless loop of rebalances.
  */
-final class ThreadFailurePolicy implements StreamsUncaughtExceptionHandler {
+public final class ThreadFailurePolicy implements StreamsUncaughtExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ThreadFailurePolicy.class);
 
     private final int maxReplacements;
     private final Duration window;
     private final Deque<Long> recent = new ArrayDeque<>();
 
-    ThreadFailurePolicy(int maxReplacements, Duration window) {
+    public ThreadFailurePolicy(int maxReplacements, Duration window) {
         this.maxReplacements = maxReplacements;
         this.window = window;
     }

@@ -1,0 +1,19 @@
+package dev.herald.avro;
+
+/**
+ * Names of the headers every record on the dead-letters topic carries beside its {@link DeadLetter} value; part of
+ * that topic's contract, so consumers can filter and route dead letters without decoding them.
+ */
+public final class DeadLetterHeaders {
+    /** The stage that failed, as in {@link DeadLetter#getStage()}: deserialization, processing or production. */
+    public static final String STAGE = "herald.error.stage";
+    /** The class of the exception that made the record a dead letter. */
+    public static final String CLASS = "herald.error.class";
+    /** The exception's message. */
+    public static final String MESSAGE = "herald.error.message";
+    /** Where the record came from: {@code <topic>-<partition>@<offset>}. */
+    public static final String SOURCE = "herald.error.source";
+
+    private DeadLetterHeaders() {
+    }
+}
