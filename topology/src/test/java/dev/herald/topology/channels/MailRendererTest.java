@@ -193,6 +193,8 @@ class MailRendererTest {
         assertThat(outcome.getChannel()).isEqualTo(Channel.MAIL);
         MailMessage message = result.messages().get(0);
         assertThat(message.getMessageId()).isEqualTo(MessageIds.of(RUN_ID, RECIPIENT_ID, Channel.MAIL, "ada@example.com"));
+        // Pinned literally (see MessageIdsTest): the renderer must feed run, recipient, channel and address unchanged.
+        assertThat(message.getMessageId()).isEqualTo("7422e000-672b-3358-b843-c93f736700f2");
         assertThat(message.getCampaignId()).isEqualTo(CAMPAIGN_ID);
         assertThat(message.getRunId()).isEqualTo(RUN_ID);
         assertThat(message.getRecipientId()).isEqualTo(RECIPIENT_ID);
@@ -233,6 +235,8 @@ class MailRendererTest {
 
         assertThat(again).isEqualTo(first);
         assertThat(otherAddress).isNotEqualTo(first);
+        assertThat(first).isEqualTo("7422e000-672b-3358-b843-c93f736700f2");
+        assertThat(otherAddress).isEqualTo("d88bc16a-150f-35f1-891f-ad4744b57624");
     }
 
     @Test
