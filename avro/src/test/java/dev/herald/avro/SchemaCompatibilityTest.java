@@ -141,14 +141,16 @@ class SchemaCompatibilityTest {
         Set<String> stale = new TreeSet<>(COMPATIBILITY.keySet());
         stale.removeAll(CURRENT_SCHEMAS.keySet());
 
-        assertThat(undeclared).as("schemas with no entry in COMPATIBILITY (decide BACKWARD or FULL, and why)").isEmpty();
+        assertThat(undeclared).as("schemas with no entry in COMPATIBILITY (decide BACKWARD or FULL, and why)")
+                .isEmpty();
         assertThat(stale).as("COMPATIBILITY entries for schemas that no longer exist").isEmpty();
     }
 
     @Test
     void everyTypeNestedInAFullRecordIsDeclaredFullToo() {
         for (Map.Entry<String, Declared> entry : COMPATIBILITY.entrySet()) {
-            if (entry.getValue().compatibility() != Compatibility.FULL || !CURRENT_SCHEMAS.containsKey(entry.getKey())) {
+            boolean full = entry.getValue().compatibility() == Compatibility.FULL;
+            if (!full || !CURRENT_SCHEMAS.containsKey(entry.getKey())) {
                 continue;
             }
             for (String nested : namedTypesIn(CURRENT_SCHEMAS.get(entry.getKey()))) {

@@ -39,7 +39,8 @@ class AvroTrustTest {
     @Test
     void avroAloneDoesNotTrustHeraldClassesWhichIsWhyAvroTrustExists() {
         assertThat(ClassSecurityValidator.DEFAULT.isTrusted(Campaign.class)).isFalse();
-        assertThat(ClassSecurityValidator.getGlobal().isTrusted(Campaign.class)).as("the test's starting point").isFalse();
+        assertThat(ClassSecurityValidator.getGlobal().isTrusted(Campaign.class)).as("the test's starting point")
+                .isFalse();
     }
 
     @Test

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+/** Mail rendering: the rules that stop a delivery, in their order, and the rendered message and its id. */
 class MailRendererTest {
 
     private final MailRenderer renderer = new MailRenderer(new Templates(16));

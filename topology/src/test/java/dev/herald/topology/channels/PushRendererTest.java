@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+/** Push rendering: the rules that stop a delivery, in their order, and one message (and id) per token. */
 class PushRendererTest {
 
     private final PushRenderer renderer = new PushRenderer(new Templates(16));

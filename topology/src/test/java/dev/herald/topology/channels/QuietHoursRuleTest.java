@@ -9,6 +9,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
+/** Quiet hours on the recipient's local wall clock, including across daylight-saving changes. */
 class QuietHoursRuleTest {
 
     private static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");

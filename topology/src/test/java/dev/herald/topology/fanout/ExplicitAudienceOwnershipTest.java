@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,7 +24,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ExplicitAudienceOwnershipTest {
     private static final Instant NOW = Instant.parse("2026-05-01T10:00:00Z");
-    private static final StringSerializer KEYS = new StringSerializer();
 
     /** Plain, numeric-looking, mail-like and non-ASCII ids, so the hash sees varied bytes (and negative hashes). */
     private static final List<String> IDS = ids();
@@ -35,13 +32,9 @@ class ExplicitAudienceOwnershipTest {
         List<String> ids = new ArrayList<>();
         IntStream.range(0, 300).forEach(i -> ids.add("r-" + i));
         IntStream.range(0, 50).forEach(i -> ids.add(Integer.toString(1_000_000 + i * 7919)));
-        ids.addAll(List.of("ada@example.com", "Zo\u00eb", "\u65e5\u672c-42", "x", "a-rather-long-recipient-id-0123456789"));
+        ids.addAll(List.of("ada@example.com", "Zo\u00eb", "\u65e5\u672c-42", "x",
+                "a-rather-long-recipient-id-0123456789"));
         return List.copyOf(ids);
-    }
-
-    /** Where the default partitioner (BuiltInPartitioner, used by every KafkaProducer) puts a String key. */
-    private static int kafkaPartition(String id, int partitions) {
-        return BuiltInPartitioner.partitionForKey(KEYS.serialize("herald.recipients", id), partitions);
     }
 
     @ParameterizedTest(name = "{0} partitions")
@@ -53,7 +46,7 @@ class ExplicitAudienceOwnershipTest {
             tasks.put(p, new FanoutPartition(p, partitions, 64, NOW));
         }
         for (String id : IDS.subList(0, 40)) {
-            tasks.get(kafkaPartition(id, partitions)).holding(TestRecords.recipient(id).build());
+            tasks.get(FanoutPartition.kafkaPartition(id, partitions)).holding(TestRecords.recipient(id).build());
         }
         var campaign = TestRecords.campaign("listed")
                 .setChannels(List.of(Channel.PUSH, Channel.MAIL))
@@ -84,7 +77,7 @@ class ExplicitAudienceOwnershipTest {
         }
 
         Map<String, List<Integer>> expected = IDS.stream().collect(Collectors.toMap(
-                id -> id, id -> List.of(kafkaPartition(id, partitions))));
+                id -> id, id -> List.of(FanoutPartition.kafkaPartition(id, partitions))));
         assertThat(deliveredBy).as("the partition(s) that delivered each id").isEqualTo(expected);
         for (Delivery delivery : allDeliveries) {
             boolean known = IDS.subList(0, 40).contains(delivery.getRecipientId());
@@ -98,7 +91,7 @@ class ExplicitAudienceOwnershipTest {
     void aPartitionHoldingARecipientItDoesNotOwnStillSkipsIt(int partitions) {
         // Ownership follows the key, not the store's contents: a stray copy must not be delivered twice.
         String id = "r-7";
-        int owner = kafkaPartition(id, partitions);
+        int owner = FanoutPartition.kafkaPartition(id, partitions);
         int other = (owner + 1) % partitions;
         FanoutPartition stray = new FanoutPartition(other, partitions, 64, NOW)
                 .holding(TestRecords.recipient(id).build());

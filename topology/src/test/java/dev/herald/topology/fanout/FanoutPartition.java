@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.TaskId;
@@ -34,6 +36,7 @@ final class FanoutPartition {
     static final Duration INTERVAL = Duration.ofMillis(100);
     private static final String CURSORS = "cursors";
     private static final String RECIPIENTS = "recipients";
+    private static final StringSerializer KEYS = new StringSerializer();
 
     private final MockProcessorContext<String, SpecificRecord> context;
     private final TimestampedKeyValueStore<String, Recipient> recipients;
@@ -118,5 +121,13 @@ final class FanoutPartition {
                 .setTrigger(Trigger.MANUAL)
                 .setCampaign(campaign)
                 .build();
+    }
+
+    /**
+     * The recipients partition Kafka's default producer partitioner (BuiltInPartitioner, used by every KafkaProducer)
+     * puts a String key in: the test oracle for ownership, independent of Herald's code.
+     */
+    static int kafkaPartition(String recipientId, int partitions) {
+        return BuiltInPartitioner.partitionForKey(KEYS.serialize("herald.recipients", recipientId), partitions);
     }
 }

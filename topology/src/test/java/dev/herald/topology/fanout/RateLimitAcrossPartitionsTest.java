@@ -19,11 +19,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * A campaign's messagesPerSecond bounds its deliveries (one recipient on one channel), for the whole run: each of
@@ -32,7 +30,6 @@ import org.junit.jupiter.api.Test;
  */
 class RateLimitAcrossPartitionsTest {
     private static final Instant NOW = Instant.parse("2026-05-01T10:00:00Z");
-    private static final StringSerializer KEYS = new StringSerializer();
 
     @ParameterizedTest(name = "{0}/s over {1} partitions, {2} channel(s), {3} s")
     @CsvSource({
@@ -104,7 +101,7 @@ class RateLimitAcrossPartitionsTest {
         int perSecond = 400;
         int partitions = 4;
         List<String> onPartitionZero = IntStream.range(0, 5_000).mapToObj(i -> "r-" + i)
-                .filter(id -> kafkaPartition(id, partitions) == 0).limit(1_000).toList();
+                .filter(id -> FanoutPartition.kafkaPartition(id, partitions) == 0).limit(1_000).toList();
         List<FanoutPartition> tasks = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
             tasks.add(new FanoutPartition(p, partitions, 10_000, NOW));
@@ -138,13 +135,10 @@ class RateLimitAcrossPartitionsTest {
             String id = "r-" + i;
             List<PushToken> tokens = IntStream.range(0, tokensEach).mapToObj(t -> PushToken.newBuilder()
                     .setPlatform(PushPlatform.ANDROID).setToken("tok-" + id + "-" + t).build()).toList();
-            tasks.get(kafkaPartition(id, partitions)).holding(TestRecords.recipient(id).setPushTokens(tokens).build());
+            tasks.get(FanoutPartition.kafkaPartition(id, partitions))
+                    .holding(TestRecords.recipient(id).setPushTokens(tokens).build());
         }
         return tasks;
-    }
-
-    private static int kafkaPartition(String id, int partitions) {
-        return BuiltInPartitioner.partitionForKey(KEYS.serialize("herald.recipients", id), partitions);
     }
 
     private static long total(List<FanoutPartition> tasks) {
