@@ -1,8 +1,16 @@
 package dev.herald.topology.fanout;
 
 /**
- * Token bucket for one run on one partition: the campaign's messages-per-second shared evenly by the partitions,
- * with at most one second of burst. Kept in memory: after a restart a run resumes at its rate, not with a backlog.
+ * Token bucket for one run on one partition: enforces the campaign's {@code limits.messagesPerSecond}.
+ *
+ * <p>The rule: the limit counts <em>deliveries</em> (one recipient on one channel of the run), not outbox messages.
+ * Every delivery the fan-out emits spends one unit, including those that then end FILTERED, MISSING (an unknown
+ * listed id too) or ERROR; a push delivery to a recipient with k distinct tokens spends one unit and sends k
+ * messages, so the push outbox may see up to k times the limit. The limit is for the whole run: FanoutProcessor gives
+ * each of the N recipients partitions messagesPerSecond / N, whether or not that partition holds any of the audience,
+ * so an audience on fewer partitions goes slower than the limit, never faster. A bucket starts empty and holds at most
+ * one second of its share (or one recipient's deliveries, if more). Kept in memory: after a restart a run resumes at
+ * its rate, not with a backlog.
  */
 final class RateBudget {
     private final double perSecond;

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+/** Mail rendering: the rules that stop a delivery, in their order, and the rendered message and its id. */
 class MailRendererTest {
 
     private final MailRenderer renderer = new MailRenderer(new Templates(16));
@@ -193,6 +194,8 @@ class MailRendererTest {
         assertThat(outcome.getChannel()).isEqualTo(Channel.MAIL);
         MailMessage message = result.messages().get(0);
         assertThat(message.getMessageId()).isEqualTo(MessageIds.of(RUN_ID, RECIPIENT_ID, Channel.MAIL, "ada@example.com"));
+        // Pinned literally (see MessageIdsTest): the renderer must feed run, recipient, channel and address unchanged.
+        assertThat(message.getMessageId()).isEqualTo("7422e000-672b-3358-b843-c93f736700f2");
         assertThat(message.getCampaignId()).isEqualTo(CAMPAIGN_ID);
         assertThat(message.getRunId()).isEqualTo(RUN_ID);
         assertThat(message.getRecipientId()).isEqualTo(RECIPIENT_ID);
@@ -233,6 +236,8 @@ class MailRendererTest {
 
         assertThat(again).isEqualTo(first);
         assertThat(otherAddress).isNotEqualTo(first);
+        assertThat(first).isEqualTo("7422e000-672b-3358-b843-c93f736700f2");
+        assertThat(otherAddress).isEqualTo("d88bc16a-150f-35f1-891f-ad4744b57624");
     }
 
     @Test

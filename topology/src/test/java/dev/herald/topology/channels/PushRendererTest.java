@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+/** Push rendering: the rules that stop a delivery, in their order, and one message (and id) per token. */
 class PushRendererTest {
 
     private final PushRenderer renderer = new PushRenderer(new Templates(16));
@@ -144,6 +145,8 @@ class PushRendererTest {
         assertThat(outcome.getChannel()).isEqualTo(Channel.PUSH);
         PushMessage message = result.messages().get(0);
         assertThat(message.getMessageId()).isEqualTo(MessageIds.of(RUN_ID, RECIPIENT_ID, Channel.PUSH, "ios-token-1"));
+        // Pinned literally (see MessageIdsTest): the renderer must feed run, recipient, channel and token unchanged.
+        assertThat(message.getMessageId()).isEqualTo("a279845c-ae76-3a13-af35-3e1b9ece6a79");
         assertThat(message.getCampaignId()).isEqualTo(CAMPAIGN_ID);
         assertThat(message.getRunId()).isEqualTo(RUN_ID);
         assertThat(message.getRecipientId()).isEqualTo(RECIPIENT_ID);
@@ -170,6 +173,10 @@ class PushRendererTest {
                         tuple(PushPlatform.ANDROID, "android-1"),
                         tuple(PushPlatform.WEB, "web-1"));
         assertThat(result.messages()).extracting(PushMessage::getMessageId).doesNotHaveDuplicates();
+        assertThat(result.messages()).extracting(PushMessage::getMessageId).containsExactly(
+                "88cc11f0-9519-345d-be02-b1cc2bb834d1",
+                "c00d4183-3372-39f6-b80a-7e72dac5dc3a",
+                "8cbed2b8-0cd4-311b-abf8-0046cfe7626e");
         assertThat(result.messages()).extracting(PushMessage::getTitle).containsOnly("Hi Ada");
     }
 
@@ -204,6 +211,7 @@ class PushRendererTest {
                 .render(push(recipient(), campaign()), NOON.plusSeconds(3600));
 
         assertThat(again.messages().get(0).getMessageId()).isEqualTo(first.messages().get(0).getMessageId());
+        assertThat(first.messages().get(0).getMessageId()).isEqualTo("a279845c-ae76-3a13-af35-3e1b9ece6a79");
     }
 
     @Test
