@@ -13,8 +13,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.Properties;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
@@ -38,7 +38,7 @@ final class FanoutPartition {
     private static final String RECIPIENTS = "recipients";
     private static final StringSerializer KEYS = new StringSerializer();
 
-    private final MockProcessorContext<String, SpecificRecord> context;
+    private final MockProcessorContext<String, FanoutOutput> context;
     private final TimestampedKeyValueStore<String, Recipient> recipients;
     private final FanoutProcessor processor;
     private long nowMs;
@@ -96,18 +96,19 @@ final class FanoutPartition {
     }
 
     List<Delivery> deliveries() {
-        return forwarded(Delivery.class);
+        return forwarded(FanoutOutput::delivery);
     }
 
     List<FanoutReport> reports() {
-        return forwarded(FanoutReport.class);
+        return forwarded(FanoutOutput::report);
     }
 
-    private <T> List<T> forwarded(Class<T> type) {
+    private <T> List<T> forwarded(Function<FanoutOutput, T> part) {
         List<T> out = new ArrayList<>();
         for (var captured : context.forwarded()) {
-            if (type.isInstance(captured.record().value())) {
-                out.add(type.cast(captured.record().value()));
+            T value = part.apply(captured.record().value());
+            if (value != null) {
+                out.add(value);
             }
         }
         return out;
