@@ -32,10 +32,6 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         return new AvroSerde<>(type, registry, true);
     }
 
-    static String subject(String topic, boolean isKey) {
-        return topic + (isKey ? "-key" : "-value");
-    }
-
     /** The {@link AvroSerializer}; both halves are thread-safe, so every caller shares one instance and its caches. */
     @Override
     public Serializer<T> serializer() {

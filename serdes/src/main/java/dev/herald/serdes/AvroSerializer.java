@@ -38,7 +38,8 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
 
     /** The subject this serializer registers under for {@code topic}: {@code <topic>-key} or {@code <topic>-value}. */
     public String subject(String topic) {
-        return AvroSerde.subject(topic, isKey);
+        // Confluent's default TopicNameStrategy.
+        return topic + (isKey ? "-key" : "-value");
     }
 
     @Override
