@@ -26,6 +26,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntPredicate;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
 
@@ -38,10 +39,9 @@ import org.apache.kafka.common.TopicPartition;
  * <p>Groups of cases, each on fresh instances with their own application id and topic prefix:
  * <ul>
  *   <li>{@code sizes}: for each size but the big one, (a) the baseline producer and (b) tick to COMPLETED;</li>
- *   <li>{@code big}: at the big size, (a) and (b), then (c) the segment inside the table, (f) queries idle and
- *       during runs, (e) SIGKILL in the middle of a run and restart;</li>
+ *   <li>{@code big}: (c) the segment while it is all the table holds; then, with the whole big table, (a) and (b),
+ *       (c) the segment inside the table, (f) queries idle and during runs, (e) SIGKILL in the middle of a run;</li>
  *   <li>{@code small-heap}: (d) the big run at a small -Xmx, against (b)'s time and peak resident memory;</li>
- *   <li>{@code segment-alone}: (c) the same segment in a table of its own;</li>
  *   <li>{@code two}: issue 15, two instances of one application: keyed local, keyed forwarded and gather, at a fixed
  *       rate and at saturation.</li>
  * </ul>
@@ -54,6 +54,10 @@ public final class Bench {
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration LOAD_TIMEOUT = Duration.ofMinutes(10);
     private static final double MIB = 1024.0 * 1024;
+    /** Segment runs on a fresh instance repeat until one takes within this fraction of the one before... */
+    private static final double STEADY = 0.1;
+    /** ...or this many were made: JIT compilation must not be what a figure measures. */
+    private static final int MAX_WARM_UP_RUNS = 6;
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private final BenchOptions options;
@@ -87,8 +91,17 @@ public final class Bench {
             Map<TopicPartition, Long> from) {
     }
 
-    /** An instance that is up, with its data loaded and its campaigns visible. */
-    private record Prepared(HeraldTopics topics, double readySeconds, double loadRate) {
+    /**
+     * An instance that is up with its whole table loaded and its campaigns visible, warmed up, watched.
+     *
+     * @param segmentAlone the timed segment run made while the table held only the segment
+     */
+    private record Prepared(HeraldTopics topics, RunWatcher watcher, double readySeconds, Timed segmentAlone)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            watcher.close();
+        }
     }
 
     private Bench(BenchOptions options) {
@@ -152,9 +165,6 @@ public final class Bench {
             if (options.groups().contains("small-heap")) {
                 group("small-heap", this::smallHeapGroup);
             }
-            if (options.groups().contains("segment-alone")) {
-                group("segment-alone", this::segmentAloneGroup);
-            }
             if (options.groups().contains("two")) {
                 group("two", this::twoGroup);
             }
@@ -202,86 +212,65 @@ public final class Bench {
 
     /** (a) and (b) at one size, on an instance of its own. */
     private void sizeGroup(int n) {
-        String name = "b" + n;
-        HeraldProcess p = instance(name, "bench-" + name, null);
-        try {
-            Prepared prep = prepare(p, "bench-" + name, n, 1, Map.of(ALL, BenchData.campaign(ALL, null, 0)));
-            try (RunWatcher watcher = new RunWatcher(broker.bootstrapServers(), prep.topics().runSummaries())) {
-                measureAB(n, prep.topics(), "bench-" + name + ".", watcher);
-            }
-        } finally {
-            finish("bench-" + name, p);
-        }
-    }
-
-    /** (a), (b), (c) in the table, (f) and (e), all on one instance holding the big table. */
-    private void bigGroup() {
-        int n = options.big();
-        String app = "bench-big";
-        HeraldProcess p = instance("big", app, null);
-        try {
-            Map<String, Campaign> campaigns = new LinkedHashMap<>();
-            campaigns.put(ALL, BenchData.campaign(ALL, null, 0));
-            campaigns.put(SEGMENT, BenchData.campaign(SEGMENT, BenchData.SEGMENT, 0));
-            campaigns.put(BUSY, BenchData.campaign(BUSY, null, 0));
-            campaigns.put(RECOVERY, BenchData.campaign(RECOVERY, null, options.recoveryRate()));
-            Prepared prep = prepare(p, app, n, 1, campaigns);
-            bigFirstReady = prep.readySeconds();
-            HeraldTopics topics = prep.topics();
-            try (RunWatcher watcher = new RunWatcher(broker.bootstrapServers(), topics.runSummaries())) {
-                Timed b = measureAB(n, topics, app + ".", watcher);
-                peakDefault = p.peakResidentBytes();
-
-                Timed c = timedRun(topics, watcher, SEGMENT, 2L * options.segment());
-                segmentInTable = c.seconds();
-                int stride = stride();
-                checkOutbox("c.in_table.outbox_exactly_once", topics, c, n, i -> i % stride == 0,
-                        2L * options.segment());
-                say(String.format("c: %,d segment in the %,d table: %.2f s", options.segment(), n, c.seconds()));
-
-                queries(p, topics, watcher, b);
-                recovery(p, topics, watcher, n);
-            }
+        String app = "bench-b" + n;
+        HeraldProcess p = instance("b" + n, app, null);
+        try (Prepared prep = prepare(p, app, n, Map.of(ALL, BenchData.campaign(ALL, null, 0)))) {
+            measureAB(n, prep, app + ".");
         } finally {
             finish(app, p);
         }
     }
 
-    /** (d): the big run at a small heap. */
+    /**
+     * All but (d) on one instance: (c) the segment alone (timed while the table held only the segment), then with
+     * the whole table (a), (b), (c) the segment inside the table, (f) and (e). One JVM for the segment alone and
+     * inside the table keeps everything but the table's size equal.
+     */
+    private void bigGroup() {
+        int n = options.big();
+        int stride = stride();
+        String app = "bench-big";
+        HeraldProcess p = instance("big", app, null);
+        Map<String, Campaign> campaigns = new LinkedHashMap<>();
+        campaigns.put(ALL, BenchData.campaign(ALL, null, 0));
+        campaigns.put(BUSY, BenchData.campaign(BUSY, null, 0));
+        campaigns.put(RECOVERY, BenchData.campaign(RECOVERY, null, options.recoveryRate()));
+        try (Prepared prep = prepare(p, app, n, campaigns)) {
+            bigFirstReady = prep.readySeconds();
+            HeraldTopics topics = prep.topics();
+            segmentAlone = prep.segmentAlone().seconds();
+            checkOutbox("c.alone.outbox_exactly_once", topics, prep.segmentAlone(), n, i -> i % stride == 0,
+                    2L * segmentMembers(n));
+
+            Timed b = measureAB(n, prep, app + ".");
+            peakDefault = p.peakResidentBytes();
+
+            Timed c = timedRun(topics, prep.watcher(), SEGMENT, 2L * options.segment());
+            segmentInTable = c.seconds();
+            checkOutbox("c.in_table.outbox_exactly_once", topics, c, n, i -> i % stride == 0,
+                    2L * options.segment());
+            say(String.format("c: the %,d segment in the %,d table: %.2f s (alone: %.2f s)", options.segment(), n,
+                    c.seconds(), segmentAlone));
+
+            queries(p, topics, prep.watcher(), b);
+            recovery(p, topics, prep.watcher(), n);
+        } finally {
+            finish(app, p);
+        }
+    }
+
+    /** (d): the big run at a small heap, on an instance prepared exactly as the big one was. */
     private void smallHeapGroup() {
         int n = options.big();
         String app = "bench-small-heap";
         HeraldProcess p = instance("small-heap", app, options.smallHeap());
-        try {
-            Prepared prep = prepare(p, app, n, 1, Map.of(ALL, BenchData.campaign(ALL, null, 0)));
-            try (RunWatcher watcher = new RunWatcher(broker.bootstrapServers(), prep.topics().runSummaries())) {
-                Timed t = timedRun(prep.topics(), watcher, ALL, 2L * n);
-                smallHeapSeconds = t.seconds();
-                peakSmall = p.peakResidentBytes();
-                checkOutbox("d.outbox_exactly_once", prep.topics(), t, n, i -> true, 2L * n);
-                say(String.format("d: %,d x 2 at -Xmx%s: %.2f s, peak resident %s", n, options.smallHeap(),
-                        t.seconds(), mib(peakSmall)));
-            }
-        } finally {
-            finish(app, p);
-        }
-    }
-
-    /** (c): the segment's recipients in a table of their own (the very records they are in the big table). */
-    private void segmentAloneGroup() {
-        String app = "bench-segment-alone";
-        HeraldProcess p = instance("segment-alone", app, null);
-        int stride = stride();
-        try {
-            Prepared prep = prepare(p, app, options.segment(), stride,
-                    Map.of(SEGMENT, BenchData.campaign(SEGMENT, BenchData.SEGMENT, 0)));
-            try (RunWatcher watcher = new RunWatcher(broker.bootstrapServers(), prep.topics().runSummaries())) {
-                Timed t = timedRun(prep.topics(), watcher, SEGMENT, 2L * options.segment());
-                segmentAlone = t.seconds();
-                checkOutbox("c.alone.outbox_exactly_once", prep.topics(), t, options.big(), i -> i % stride == 0,
-                        2L * options.segment());
-                say(String.format("c: the %,d segment alone: %.2f s", options.segment(), t.seconds()));
-            }
+        try (Prepared prep = prepare(p, app, n, Map.of(ALL, BenchData.campaign(ALL, null, 0)))) {
+            Timed t = timedRun(prep.topics(), prep.watcher(), ALL, 2L * n);
+            smallHeapSeconds = t.seconds();
+            peakSmall = p.peakResidentBytes();
+            checkOutbox("d.outbox_exactly_once", prep.topics(), t, n, i -> true, 2L * n);
+            say(String.format("d: %,d x 2 at -Xmx%s: %.2f s, peak resident %s", n, options.smallHeap(),
+                    t.seconds(), mib(peakSmall)));
         } finally {
             finish(app, p);
         }
@@ -303,7 +292,7 @@ public final class Bench {
             a.awaitReady(READY_TIMEOUT);
             b.awaitReady(READY_TIMEOUT);
             HeraldTopics topics = broker.topics(app + ".");
-            broker.loadRecipients(topics.recipients(), data, options.twoRecipients(), 1, stride());
+            broker.loadRecipients(topics.recipients(), data, IntStream.range(0, options.twoRecipients()), stride());
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < Math.min(10, options.twoRecipients()); i++) {
                 ids.add(BenchData.id(i));
@@ -351,6 +340,7 @@ public final class Bench {
             endpoints.put("keyed_forwarded", runPath(forwarded));
             endpoints.put("gather_campaigns", "/api/campaigns");
             LoadGenerator load = new LoadGenerator();
+            warmUp(load, a, endpoints, options.twoSeconds());
             Latencies localFixed = null;
             for (var e : endpoints.entrySet()) {
                 Latencies l = load.fixedRate(e.getKey(), "fixed_rate", a.uri(e.getValue()), options.twoRate(),
@@ -373,7 +363,9 @@ public final class Bench {
     }
 
     /** (a) then (b) at size {@code n}, on a prepared instance. */
-    private Timed measureAB(int n, HeraldTopics topics, String prefix, RunWatcher watcher) {
+    private Timed measureAB(int n, Prepared prep, String prefix) {
+        HeraldTopics topics = prep.topics();
+        RunWatcher watcher = prep.watcher();
         Baseline base = Baseline.run(broker, topics, prefix, data, n, stride());
         baselines.put(n, base);
         say(String.format("a: baseline producer, %,d records: %.2f s, %,.0f records/s", base.records(),
@@ -397,6 +389,7 @@ public final class Bench {
                 + hour.plus(1, ChronoUnit.HOURS));
         endpoints.put("gather_campaigns", "/api/campaigns");
         LoadGenerator load = new LoadGenerator();
+        warmUp(load, p, endpoints, options.querySeconds());
         Map<String, Latencies> idle = new LinkedHashMap<>();
         for (var e : endpoints.entrySet()) {
             Latencies l = load.fixedRate(e.getKey(), "idle", p.uri(e.getValue()), options.queryRate(),
@@ -420,6 +413,16 @@ public final class Bench {
             int runs = busy.finish();
             report.detail("f.runsDuringQueries", runs);
             say("f: " + runs + " run(s) of " + options.big() + " x 2 fanned out during the query phases");
+        }
+    }
+
+    /**
+     * Unmeasured requests to every endpoint first: otherwise the first phase, a reference for the others, would also
+     * pay for class loading, JIT compilation and opening connections.
+     */
+    private static void warmUp(LoadGenerator load, HeraldProcess p, Map<String, String> endpoints, double seconds) {
+        for (var e : endpoints.entrySet()) {
+            load.saturation(e.getKey(), "warm-up", p.uri(e.getValue()), 1, Math.min(1.0, seconds));
         }
     }
 
@@ -541,24 +544,65 @@ public final class Bench {
     }
 
     /**
-     * Starts the instance, loads {@code count} recipients (indices 0, stride, 2*stride, ...) and the campaigns, and
-     * waits until Herald has consumed them all: a tick before that would see part of the table.
+     * Starts the instance and loads the table's segment members with the segment campaign and {@code campaigns}.
+     * Then segment runs until their time is steady, so that what follows runs on a warm JVM (every instance is
+     * warmed the same way); the last is the segment alone. Then the rest of the table. Each load waits until Herald
+     * has consumed it: a tick before that would see part of the table.
      */
-    private Prepared prepare(HeraldProcess p, String app, int count, int indexStride, Map<String, Campaign> campaigns) {
+    private Prepared prepare(HeraldProcess p, String app, int n, Map<String, Campaign> campaigns) {
+        int stride = stride();
         p.spawn();
         double ready = p.awaitReady(READY_TIMEOUT);
+        say(String.format("%s: ready %.2f s after start", p.name(), ready));
+        report.detail(p.name() + ".startToReadySeconds", ready);
         HeraldTopics topics = broker.topics(app + ".");
-        double rate = broker.loadRecipients(topics.recipients(), data, count, indexStride, stride());
-        campaigns.forEach((id, c) -> broker.send(topics.campaigns(), id, c));
-        broker.awaitConsumed(app, List.of(topics.recipients().name(), topics.campaigns().name()), LOAD_TIMEOUT);
-        for (String id : campaigns.keySet()) {
+        load(p, app, topics, IntStream.range(0, n).filter(i -> i % stride == 0));
+        Map<String, Campaign> all = new LinkedHashMap<>();
+        all.put(SEGMENT, BenchData.campaign(SEGMENT, BenchData.SEGMENT, 0));
+        all.putAll(campaigns);
+        all.forEach((id, c) -> broker.send(topics.campaigns(), id, c));
+        broker.awaitConsumed(app, List.of(topics.campaigns().name()), LOAD_TIMEOUT);
+        for (String id : all.keySet()) {
             p.awaitOk("/api/campaigns/" + id, Duration.ofMinutes(1));
         }
-        say(String.format("%s: ready %.2f s after start; %,d recipients loaded at %,.0f/s and consumed", p.name(),
-                ready, count, rate));
-        report.detail(p.name() + ".startToReadySeconds", ready);
-        report.detail(p.name() + ".recipientsLoadedPerSecond", rate);
-        return new Prepared(topics, ready, rate);
+        RunWatcher watcher = new RunWatcher(broker.bootstrapServers(), topics.runSummaries());
+        try {
+            long deliveries = 2L * segmentMembers(n);
+            List<Double> runs = new ArrayList<>();
+            Timed alone = timedRun(topics, watcher, SEGMENT, deliveries);
+            runs.add(alone.seconds());
+            for (int i = 1; i < MAX_WARM_UP_RUNS; i++) {
+                Timed next = timedRun(topics, watcher, SEGMENT, deliveries);
+                runs.add(next.seconds());
+                boolean steady = Math.abs(next.seconds() - alone.seconds()) <= STEADY * alone.seconds();
+                alone = next;
+                if (steady) {
+                    break;
+                }
+            }
+            say(String.format("%s: segment alone (%,d recipients), runs until steady: %s s", p.name(),
+                    segmentMembers(n), runs.stream().map(r -> String.format("%.2f", r)).toList()));
+            report.detail(p.name() + ".segmentAloneRunsSeconds", runs);
+            load(p, app, topics, IntStream.range(0, n).filter(i -> i % stride != 0));
+            return new Prepared(topics, watcher, ready, alone);
+        } catch (RuntimeException e) {
+            watcher.close();
+            throw e;
+        }
+    }
+
+    /** Loads the recipients of {@code indices} and waits until the instance has consumed them. */
+    private void load(HeraldProcess p, String app, HeraldTopics topics, IntStream indices) {
+        BenchBroker.Load load = broker.loadRecipients(topics.recipients(), data, indices, stride());
+        broker.awaitConsumed(app, List.of(topics.recipients().name()), LOAD_TIMEOUT);
+        say(String.format("%s: %,d recipients loaded at %,.0f/s and consumed", p.name(), load.records(),
+                load.perSecond()));
+        report.detail(p.name() + ".recipientsLoadedPerSecond", load.perSecond());
+    }
+
+    /** How many of recipients 0..n-1 are in the segment. */
+    private int segmentMembers(int n) {
+        return (n + stride() - 1) / stride();
     }
 
     /** Ticks {@code campaignId} now and waits for its COMPLETED summary on run-summaries. */
@@ -674,8 +718,8 @@ public final class Bench {
     }
 
     private static void sayLatency(Latencies l) {
-        say(String.format("%s %s: %,.0f/s achieved, p50 %.2f ms, p99 %.2f ms, max %.2f ms, %d errors", l.endpoint(),
-                l.phase(), l.achievedRate(), l.p50Ms(), l.p99Ms(), l.maxMs(), l.errors()));
+        say(String.format("%s %s: %,.0f/s achieved, p50 %.2f ms, p99 %.2f ms, max %.2f ms, %d errors, %d dropped",
+                l.endpoint(), l.phase(), l.achievedRate(), l.p50Ms(), l.p99Ms(), l.maxMs(), l.errors(), l.dropped()));
     }
 
     private static String mib(OptionalLong bytes) {

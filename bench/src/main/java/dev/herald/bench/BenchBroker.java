@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -76,10 +77,10 @@ final class BenchBroker implements AutoCloseable {
     }
 
     /**
-     * Writes recipients {@code from, from+stride, ...} ({@code count} of them) as fast as a careful producer can:
-     * batched and lingering, uncompressed, acks=all, idempotent. Returns the records written per second.
+     * Writes the recipients of {@code indices} as fast as a careful producer can: batched and lingering,
+     * uncompressed, acks=all, idempotent. Returns how many it wrote and at what rate.
      */
-    double loadRecipients(Topic<String, Recipient> topic, BenchData data, int count, int stride, int segmentStride) {
+    Load loadRecipients(Topic<String, Recipient> topic, BenchData data, IntStream indices, int segmentStride) {
         Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -89,15 +90,20 @@ final class BenchBroker implements AutoCloseable {
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024);
         long start = System.nanoTime();
+        long[] count = new long[1];
         try (KafkaProducer<String, Recipient> producer = new KafkaProducer<>(config,
                 topic.keySerde().serializer(), topic.valueSerde().serializer())) {
-            for (int n = 0; n < count; n++) {
-                int i = n * stride;
+            indices.forEach(i -> {
                 producer.send(new ProducerRecord<>(topic.name(), BenchData.id(i), data.recipient(i, segmentStride)));
-            }
+                count[0]++;
+            });
             producer.flush();
         }
-        return count / seconds(System.nanoTime() - start);
+        return new Load(count[0], count[0] / seconds(System.nanoTime() - start));
+    }
+
+    /** Records written by {@link #loadRecipients}, and how many per second. */
+    record Load(long records, double perSecond) {
     }
 
     /** One record, acknowledged by the broker before this returns. */

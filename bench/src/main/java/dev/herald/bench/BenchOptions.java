@@ -26,7 +26,7 @@ import java.util.Set;
  * @param twoRecipients      recipients of the two-instance case (its runs are small: the case is about routing)
  * @param saturationClients  concurrent closed-loop clients of the saturation phases
  * @param recoveryRate       messagesPerSecond limit of the SIGKILL run, or 0 for none (small runs end before a kill)
- * @param groups             which groups of cases run: big, small-heap, segment-alone, sizes, two
+ * @param groups             which groups of cases run: sizes, big, small-heap, two
  * @param heraldArgs         extra flags for every Herald JVM (e.g. --kafka.num.stream.threads=2)
  * @param jvmArgs            extra JVM options for every Herald JVM
  * @param out                where the JSON goes
@@ -55,7 +55,7 @@ public record BenchOptions(
         boolean keepWork,
         long seed) {
 
-    public static final List<String> GROUPS = List.of("sizes", "big", "small-heap", "segment-alone", "two");
+    public static final List<String> GROUPS = List.of("sizes", "big", "small-heap", "two");
 
     /**
      * After a SIGKILL the restarted instance waits for the dead member's session to expire (45 s by default) before
@@ -159,7 +159,8 @@ public record BenchOptions(
             throw new IllegalArgumentException("--segment=" + segment + " must divide --big=" + big);
         }
         if (!smallHeap.matches("\\d+[kmgKMG]?")) {
-            throw new IllegalArgumentException("--small-heap must be a -Xmx value such as 512m (was " + smallHeap + ")");
+            throw new IllegalArgumentException("--small-heap must be a -Xmx value such as 512m (was " + smallHeap
+                    + ")");
         }
         return this;
     }

@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * What one query phase measured: requests sent and answered 200, the rate achieved, latency percentiles of the
  * successful ones (from the instant a request was due, so a stalled server cannot hide its queue), and errors
- * (non-200, failures, timeouts, and requests not sent because too many were outstanding).
+ * (non-200, failures, timeouts) apart from requests not sent because too many were outstanding (dropped).
  *
  * @param endpoint      what was asked, e.g. keyed_run
  * @param phase         when and how, e.g. idle, during_run, fixed_rate, saturation
@@ -16,24 +16,26 @@ import java.util.Map;
  * @param clients       concurrent clients at saturation, 0 for a fixed rate
  * @param sent          requests sent
  * @param ok            answered 200
- * @param errors        everything else
+ * @param errors        answered otherwise, failed or timed out
+ * @param dropped       not sent: the server was already that far behind
  * @param seconds       first request due to last answer
  * @param p50Ms         median latency
  * @param p99Ms         99th percentile
  * @param maxMs         slowest
  */
 record Latencies(String endpoint, String phase, String path, int requestedRate, int clients, long sent, long ok,
-        long errors, double seconds, double p50Ms, double p99Ms, double maxMs) {
+        long errors, long dropped, double seconds, double p50Ms, double p99Ms, double maxMs) {
 
     double achievedRate() {
         return seconds <= 0 ? 0 : ok / seconds;
     }
 
     static Latencies of(String endpoint, String phase, String path, int requestedRate, int clients, long sent,
-            long errors, double seconds, long[] okNanos) {
+            long errors, long dropped, double seconds, long[] okNanos) {
         long[] sorted = okNanos.clone();
         Arrays.sort(sorted);
-        return new Latencies(endpoint, phase, path, requestedRate, clients, sent, sorted.length, errors, seconds,
+        return new Latencies(endpoint, phase, path, requestedRate, clients, sent, sorted.length, errors, dropped,
+                seconds,
                 percentile(sorted, 0.50), percentile(sorted, 0.99),
                 sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1] / 1e6);
     }
@@ -57,6 +59,7 @@ record Latencies(String endpoint, String phase, String path, int requestedRate, 
         m.put("sent", sent);
         m.put("ok", ok);
         m.put("errors", errors);
+        m.put("dropped", dropped);
         m.put("seconds", seconds);
         m.put("achievedRate", achievedRate());
         m.put("p50Ms", p50Ms);

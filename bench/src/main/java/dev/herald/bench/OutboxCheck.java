@@ -98,8 +98,8 @@ record OutboxCheck(long push, long mail, long duplicates, long unexpected, long 
         }
 
         static <V> Channel<V> read(BenchBroker broker, String topic, Deserializer<V> values,
-                Map<TopicPartition, Long> from, String runId, Function<V, String> runOf, Function<V, String> recipientOf,
-                int limit) {
+                Map<TopicPartition, Long> from, String runId, Function<V, String> runOf,
+                Function<V, String> recipientOf, int limit) {
             Channel<V> out = new Channel<>();
             Map<String, Object> config = Map.of(
                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
