@@ -99,18 +99,20 @@ final class Report {
                     f.baselineIs() == null ? "(reference)" : f.baselineIs()));
         }
         if (!latencies.isEmpty()) {
-            b.append(String.format("%n%-4s %-17s %-12s %9s %10s %8s %8s %8s %11s %7s %7s  %s%n", "case", "endpoint",
-                    "phase", "load", "achieved/s", "p50 ms", "p99 ms", "max ms", "err/dropped", "p50 x", "p99 x",
-                    "baseline is"));
+            b.append(String.format("%n%-4s %-17s %-12s %9s %10s %8s %8s %8s %11s %7s %7s %7s  %s%n", "case",
+                    "endpoint", "phase", "load", "achieved/s", "p50 ms", "p99 ms", "max ms", "err/dropped", "rate x",
+                    "p50 x", "p99 x", "baseline is"));
             for (LatencyRow row : latencies) {
                 Latencies l = row.stats();
+                Latencies base = row.baseline();
                 String load = l.requestedRate() > 0 ? l.requestedRate() + "/s" : l.clients() + " cl";
-                b.append(String.format("%-4s %-17s %-12s %9s %10.0f %8.2f %8.2f %8.2f %11s %7s %7s  %s%n",
+                b.append(String.format("%-4s %-17s %-12s %9s %10.0f %8.2f %8.2f %8.2f %11s %7s %7s %7s  %s%n",
                         row.caseName(), l.endpoint(), l.phase(), load, l.achievedRate(), l.p50Ms(), l.p99Ms(),
                         l.maxMs(), l.errors() + "/" + l.dropped(),
-                        ratio(l.p50Ms(), row.baseline() == null ? null : row.baseline().p50Ms()),
-                        ratio(l.p99Ms(), row.baseline() == null ? null : row.baseline().p99Ms()),
-                        row.baseline() == null ? "(reference)" : row.baselineIs()));
+                        ratio(l.achievedRate(), base == null ? null : base.achievedRate()),
+                        ratio(l.p50Ms(), base == null ? null : base.p50Ms()),
+                        ratio(l.p99Ms(), base == null ? null : base.p99Ms()),
+                        base == null ? "(reference)" : row.baselineIs()));
             }
         }
         if (!checks.isEmpty()) {
