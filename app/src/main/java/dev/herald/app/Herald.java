@@ -114,8 +114,9 @@ public final class Herald implements AutoCloseable {
             Topology topology = HeraldTopology.build(config.topology(), topics, serdes);
             streams = new KafkaStreams(topology, streamsProperties(config, topics));
             streams.setUncaughtExceptionHandler(new ThreadFailurePolicy(3, Duration.ofMinutes(10)));
-            streams.setStateListener((now, before) -> log.info("Kafka Streams state {} -> {}", before, now));
-            http = HttpEndpoint.start(config, streams, topics.deadLetters().name());
+            http = HttpEndpoint.start(config, streams, serdes, topics.deadLetters().name());
+            streams.setStateListener(http.stateListener(
+                    (now, before) -> log.info("Kafka Streams state {} -> {}", before, now)));
             streams.start();
             return new Herald(config, kafka, registry, streams, http, demoLoaded);
         } catch (RuntimeException e) {

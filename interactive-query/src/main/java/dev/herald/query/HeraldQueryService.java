@@ -11,9 +11,9 @@ import dev.herald.query.model.CampaignSummary;
 import dev.herald.query.model.CampaignTotals;
 import dev.herald.query.model.Granularity;
 import dev.herald.query.model.Instances;
+import dev.herald.query.model.Keyed;
 import dev.herald.query.model.RunList;
 import dev.herald.query.model.RunProgress;
-import dev.herald.query.model.Served;
 import dev.herald.query.model.SummaryOverview;
 import dev.herald.query.model.Totals;
 import dev.herald.query.routing.Cluster;
@@ -24,7 +24,9 @@ import dev.herald.query.routing.PeerRequest;
 import dev.herald.query.routing.Router;
 import dev.herald.query.routing.StoreKey;
 import dev.herald.query.store.LocalQueries;
+import dev.herald.query.store.ReplicatedLists;
 import dev.herald.topology.StoreNames;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,26 +36,37 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
  * The queries Herald answers, one method per endpoint: each says which key or list it needs and how to merge what
- * the Router brings back from the instances; routing itself is the Router's.
+ * the Router brings back from the instances; routing itself is the Router's. Answers that wait for another
+ * instance complete later; the others come back completed. Lists may instead come from the replica, when the
+ * client says how stale an answer it accepts ({@code maxLag}) and the replica is within that.
  */
-public final class HeraldQueryService {
+public final class HeraldQueryService implements AutoCloseable {
     private final LocalQueries local;
     private final Cluster cluster;
     private final Router router;
+    private final ReplicatedLists replica;
 
     public HeraldQueryService(LocalQueries local, Cluster cluster) {
-        this(local, cluster, Router.DEFAULT_PEER_TIMEOUT);
+        this(local, cluster, Router.DEFAULT_PEER_TIMEOUT, ReplicatedLists.NONE);
     }
 
     /** @param peerTimeout how long to wait for another instance before calling it missing (or the key unavailable) */
     public HeraldQueryService(LocalQueries local, Cluster cluster, Duration peerTimeout) {
+        this(local, cluster, peerTimeout, ReplicatedLists.NONE);
+    }
+
+    /** @param replica the lists this instance keeps whole, for requests that accept them ({@code maxLag}) */
+    public HeraldQueryService(LocalQueries local, Cluster cluster, Duration peerTimeout, ReplicatedLists replica) {
         this.local = Objects.requireNonNull(local, "local");
         this.cluster = Objects.requireNonNull(cluster, "cluster");
+        this.replica = Objects.requireNonNull(replica, "replica");
         this.router = new Router(cluster, peerTimeout);
     }
 
@@ -83,13 +96,23 @@ public final class HeraldQueryService {
         return new Instances(all, cluster.state(), self());
     }
 
-    public Answer<CampaignList> campaigns(boolean forwarded) {
+    /**
+     * Every campaign: from the replica when the request accepts its lag ({@code maxLag}, in records), else gathered
+     * from every instance.
+     */
+    public CompletableFuture<Answer<CampaignList>> campaigns(boolean forwarded, OptionalLong maxLag) {
+        OptionalLong lag = replicaLag(forwarded, maxLag);
+        if (lag.isPresent()) {
+            long behind = lag.getAsLong();
+            return done(Answer.found(new CampaignList(replica.campaigns(), false, List.of(), List.of(self()),
+                    behind > 0, behind)));
+        }
         GatherQuery<List<CampaignItem>, CampaignList> query = new GatherQuery<>(PeerRequest.get(ApiPaths.CAMPAIGNS),
                 local::campaigns, CampaignList.class, CampaignList::campaigns);
-        return router.gather(query, forwarded).map(HeraldQueryService::campaignList);
+        return router.gather(query, forwarded).thenApply(answer -> answer.map(HeraldQueryService::campaignList));
     }
 
-    public Answer<Served<CampaignDetail>> campaign(String id, boolean forwarded) {
+    public CompletableFuture<Answer<Keyed<CampaignDetail>>> campaign(String id, boolean forwarded) {
         KeyedQuery<CampaignDetail> query = KeyedQuery.of(new StoreKey(StoreNames.CAMPAIGNS, id),
                 PeerRequest.get(ApiPaths.campaign(id)), CampaignDetail.class, () -> local.campaign(id),
                 "campaign " + id + " not found");
@@ -102,36 +125,57 @@ public final class HeraldQueryService {
      * another instance than the summaries' owner (different partitioning), and is made by the instance the client
      * asked, never by one that was forwarded to.
      */
-    public Answer<Served<CampaignSummary>> campaignSummary(String id, Granularity window, Instant from, Instant to,
-            boolean forwarded) {
+    public CompletableFuture<Answer<Keyed<CampaignSummary>>> campaignSummary(String id, Granularity window,
+            Instant from, Instant to, boolean forwarded) {
         PeerRequest request = PeerRequest.get(ApiPaths.campaignSummary(id))
                 .with("from", from).with("to", to).with("window", window.label());
         KeyedQuery<CampaignSummary> query = KeyedQuery.of(new StoreKey(window.store(), id), request,
                 CampaignSummary.class, () -> Optional.of(local.campaignSummary(id, window, from, to)),
                 "campaign " + id + " not found").hasDataWhen(s -> !s.windows().isEmpty());
-        Answer<Served<CampaignSummary>> answer = router.keyed(query, forwarded);
-        if (forwarded || !(answer instanceof Found<Served<CampaignSummary>> found)
-                || !found.value().value().windows().isEmpty()) {
-            return answer;
-        }
-        return ifCampaignKnown(id, answer);
+        return router.keyed(query, forwarded).thenCompose(answer -> {
+            if (forwarded || !(answer instanceof Found<Keyed<CampaignSummary>> found)) {
+                return done(answer);
+            }
+            boolean empty;
+            try {
+                empty = found.value().value().windows().isEmpty();
+            } catch (UncheckedIOException e) {
+                return done(Answer.unavailable("instance " + found.value().servedBy() + " answered unreadable JSON"));
+            }
+            return empty ? ifCampaignKnown(id, answer) : done(answer);
+        });
     }
 
-    /** Runs are keyed by run id, so a campaign's runs are spread over every instance: scattered and gathered. */
-    public Answer<RunList> runs(String campaignId, boolean forwarded) {
+    /**
+     * Runs are keyed by run id, so a campaign's runs are spread over every instance: scattered and gathered, or
+     * read from the replica when the request accepts its lag.
+     */
+    public CompletableFuture<Answer<RunList>> runs(String campaignId, boolean forwarded, OptionalLong maxLag) {
+        OptionalLong lag = replicaLag(forwarded, maxLag);
+        if (lag.isPresent()) {
+            List<RunProgress> runs = replica.runs(campaignId);
+            if (runs.isEmpty() && !replica.hasCampaign(campaignId)) {
+                return done(Answer.notFound("campaign " + campaignId + " not found"));
+            }
+            long behind = lag.getAsLong();
+            return done(Answer.found(new RunList(campaignId, runs, false, List.of(), List.of(self()), behind > 0,
+                    behind)));
+        }
         GatherQuery<List<RunProgress>, RunList> query = new GatherQuery<>(
                 PeerRequest.get(ApiPaths.campaignRuns(campaignId)), () -> local.runs(campaignId), RunList.class,
                 RunList::runs);
-        Answer<RunList> answer = router.gather(query, forwarded).map(g -> runList(campaignId, g));
-        // A partial empty list is not evidence that the campaign is unknown: it says partial instead.
-        if (forwarded || !(answer instanceof Found<RunList> found) || !found.value().runs().isEmpty()
-                || found.value().partial()) {
-            return answer;
-        }
-        return ifCampaignKnown(campaignId, answer);
+        return router.gather(query, forwarded).thenApply(g -> g.map(parts -> runList(campaignId, parts)))
+                .thenCompose(answer -> {
+                    // A partial empty list is not evidence that the campaign is unknown: it says partial instead.
+                    if (forwarded || !(answer instanceof Found<RunList> found) || !found.value().runs().isEmpty()
+                            || found.value().partial()) {
+                        return done(answer);
+                    }
+                    return ifCampaignKnown(campaignId, answer);
+                });
     }
 
-    public Answer<Served<RunProgress>> run(String runId, boolean forwarded) {
+    public CompletableFuture<Answer<Keyed<RunProgress>>> run(String runId, boolean forwarded) {
         KeyedQuery<RunProgress> query = KeyedQuery.of(new StoreKey(StoreNames.RUN_SUMMARY, runId),
                 PeerRequest.get(ApiPaths.run(runId)), RunProgress.class, () -> local.run(runId),
                 "run " + runId + " not found");
@@ -139,22 +183,45 @@ public final class HeraldQueryService {
     }
 
     /** Every campaign's totals over the hourly windows overlapping [from, to], gathered from every instance. */
-    public Answer<SummaryOverview> summary(Instant from, Instant to, boolean forwarded) {
+    public CompletableFuture<Answer<SummaryOverview>> summary(Instant from, Instant to, boolean forwarded) {
         GatherQuery<List<CampaignTotals>, SummaryOverview> query = new GatherQuery<>(
                 PeerRequest.get(ApiPaths.SUMMARY).with("from", from).with("to", to),
                 () -> local.campaignTotals(from, to), SummaryOverview.class, SummaryOverview::campaigns);
-        return router.gather(query, forwarded).map(g -> summaryOverview(from, to, g));
+        return router.gather(query, forwarded).thenApply(g -> g.map(parts -> summaryOverview(from, to, parts)));
     }
 
-    private <T> Answer<T> ifCampaignKnown(String campaignId, Answer<T> answer) {
-        Answer<Served<CampaignDetail>> campaign = campaign(campaignId, false);
-        if (campaign instanceof Found) {
-            return answer;
+    @Override
+    public void close() {
+        router.close();
+    }
+
+    /**
+     * The replica's lag when it may answer: the client asked this instance (a peer asking for its part must get
+     * this instance's stores), accepts a stale answer, and the replica knows it is within {@code maxLag}. The
+     * replica does not need this instance's stores, so it answers during a rebalance too.
+     */
+    private OptionalLong replicaLag(boolean forwarded, OptionalLong maxLag) {
+        if (forwarded || maxLag.isEmpty()) {
+            return OptionalLong.empty();
         }
-        if (campaign instanceof NotFound<Served<CampaignDetail>> notFound) {
-            return Answer.notFound(notFound.detail());
-        }
-        return Answer.unavailable(((ServiceUnavailable<Served<CampaignDetail>>) campaign).detail());
+        OptionalLong lag = replica.lag();
+        return lag.isPresent() && lag.getAsLong() <= maxLag.getAsLong() ? lag : OptionalLong.empty();
+    }
+
+    private <T> CompletableFuture<Answer<T>> ifCampaignKnown(String campaignId, Answer<T> answer) {
+        return campaign(campaignId, false).thenApply(campaign -> {
+            if (campaign instanceof Found) {
+                return answer;
+            }
+            if (campaign instanceof NotFound<Keyed<CampaignDetail>> notFound) {
+                return Answer.notFound(notFound.detail());
+            }
+            return Answer.unavailable(((ServiceUnavailable<Keyed<CampaignDetail>>) campaign).detail());
+        });
+    }
+
+    private static <T> CompletableFuture<T> done(T value) {
+        return CompletableFuture.completedFuture(value);
     }
 
     /** Keyed by id: during a rebalance two instances may briefly both list one campaign. */

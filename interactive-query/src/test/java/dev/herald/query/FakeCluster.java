@@ -24,6 +24,7 @@ final class FakeCluster implements Cluster {
     static final class Directory {
         private final Map<String, HostInfo> hosts = new HashMap<>();
         private final Map<String, String> owners = new HashMap<>();
+        private final Map<String, Map<String, String>> ownersAsSeenBy = new HashMap<>();
         private final String defaultOwner;
 
         Directory(String defaultOwner) {
@@ -42,8 +43,18 @@ final class FakeCluster implements Cluster {
             return hosts.get(name);
         }
 
+        /** Only instance {@code viewer} believes {@code name} owns {@code key} (instances disagreeing mid-move). */
+        synchronized void ownAsSeenBy(String viewer, String key, String name) {
+            ownersAsSeenBy.computeIfAbsent(viewer, v -> new HashMap<>()).put(key, name);
+        }
+
         synchronized String ownerName(String key) {
             return owners.getOrDefault(key, defaultOwner);
+        }
+
+        synchronized String ownerName(String viewer, String key) {
+            String seen = ownersAsSeenBy.getOrDefault(viewer, Map.of()).get(key);
+            return seen != null ? seen : ownerName(key);
         }
 
         synchronized List<HostInfo> all() {
@@ -72,7 +83,7 @@ final class FakeCluster implements Cluster {
 
     @Override
     public Optional<HostInfo> ownerOf(String store, String key) {
-        return Optional.ofNullable(directory.host(directory.ownerName(key)));
+        return Optional.ofNullable(directory.host(directory.ownerName(name, key)));
     }
 
     @Override

@@ -9,19 +9,26 @@ import dev.herald.query.model.Answer.ServiceUnavailable;
 import dev.herald.query.model.GatheredAnswer;
 import dev.herald.query.model.Granularity;
 import dev.herald.query.model.Json;
+import dev.herald.query.model.Keyed;
+import dev.herald.query.model.Relayed;
 import dev.herald.query.model.Served;
 import dev.herald.query.routing.ForwardedHeader;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Function;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.BiConsumer;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.eclipse.jetty.server.Connector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +38,8 @@ public final class HttpApi implements AutoCloseable {
     static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     /** Seconds a client should wait before retrying a 503: rebalances usually settle within a few. */
     static final String RETRY_AFTER_SECONDS = "1";
+    /** The meter counting accepted connections ({@code herald_http_connections_opened_total} on /metrics). */
+    public static final String CONNECTIONS_OPENED = "herald.http.connections.opened";
 
     private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
 
@@ -40,6 +49,7 @@ public final class HttpApi implements AutoCloseable {
     private final Clock clock;
     private final Json json = new Json();
     private final Javalin app;
+    private final ConnectionCounter connections = new ConnectionCounter();
 
     private HttpApi(HeraldQueryService service, PrometheusMeterRegistry metrics, Duration summaryRetention,
             Clock clock) {
@@ -65,6 +75,13 @@ public final class HttpApi implements AutoCloseable {
             PrometheusMeterRegistry metrics, Duration summaryRetention, Clock clock) {
         HttpApi api = new HttpApi(service, metrics, summaryRetention, clock);
         api.app.start(bindHost, port);
+        for (Connector connector : api.app.jettyServer().server().getConnectors()) {
+            connector.addEventListener(api.connections);
+        }
+        FunctionCounter.builder(CONNECTIONS_OPENED, api.connections, ConnectionCounter::opened)
+                .description("TCP connections accepted by the HTTP API; far fewer than requests when clients and "
+                        + "other instances keep their connections alive")
+                .register(metrics);
         return api;
     }
 
@@ -73,13 +90,15 @@ public final class HttpApi implements AutoCloseable {
         return app.port();
     }
 
+    /** Stops serving, then closes the service (its connections to other instances) it was started with. */
     @Override
     public void close() {
         app.stop();
+        service.close();
     }
 
     private void routes() {
-        app.get(ApiPaths.CAMPAIGNS, ctx -> gathered(ctx, service.campaigns(forwarded(ctx))));
+        app.get(ApiPaths.CAMPAIGNS, ctx -> gathered(ctx, service.campaigns(forwarded(ctx), maxLag(ctx))));
         app.get(ApiPaths.CAMPAIGN, ctx -> keyed(ctx, service.campaign(ctx.pathParam("id"), forwarded(ctx))));
         app.get(ApiPaths.CAMPAIGN_SUMMARY, ctx -> {
             Granularity window = window(ctx.queryParam("window"));
@@ -87,7 +106,8 @@ public final class HttpApi implements AutoCloseable {
             keyed(ctx, service.campaignSummary(ctx.pathParam("id"), window, range.from(), range.to(),
                     forwarded(ctx)));
         });
-        app.get(ApiPaths.CAMPAIGN_RUNS, ctx -> gathered(ctx, service.runs(ctx.pathParam("id"), forwarded(ctx))));
+        app.get(ApiPaths.CAMPAIGN_RUNS, ctx -> gathered(ctx, service.runs(ctx.pathParam("id"), forwarded(ctx),
+                maxLag(ctx))));
         app.get(ApiPaths.RUN, ctx -> keyed(ctx, service.run(ctx.pathParam("runId"), forwarded(ctx))));
         app.get(ApiPaths.SUMMARY, ctx -> {
             TimeRange range = range(ctx);
@@ -133,6 +153,24 @@ public final class HttpApi implements AutoCloseable {
         return ctx.header(ForwardedHeader.NAME) != null;
     }
 
+    /** How many records behind a replica may be for the request to accept its answer; empty: not at all. */
+    private static OptionalLong maxLag(Context ctx) {
+        String param = ctx.queryParam("maxLag");
+        if (param == null || param.isBlank()) {
+            return OptionalLong.empty();
+        }
+        try {
+            long maxLag = Long.parseLong(param.trim());
+            if (maxLag >= 0) {
+                return OptionalLong.of(maxLag);
+            }
+        } catch (NumberFormatException e) {
+            // Reported below, like a negative number.
+        }
+        throw new BadRequestException("query parameter 'maxLag' must be a number of records, 0 or more (was '"
+                + param + "')");
+    }
+
     private static Granularity window(String param) {
         if (param == null || param.isBlank()) {
             return Granularity.HOUR;
@@ -146,19 +184,54 @@ public final class HttpApi implements AutoCloseable {
                 !forwarded(ctx));
     }
 
-    /** A keyed answer's body is one object: the value's own fields plus the servedBy of the instance it came from. */
-    private <T> void keyed(Context ctx, Answer<Served<T>> answer) {
-        reply(ctx, answer, json::writeServed);
+    /**
+     * A keyed answer's body is one object: the value's own fields plus the servedBy of the instance it came from;
+     * an owner's relayed answer is that object already.
+     */
+    private <T> void keyed(Context ctx, CompletableFuture<Answer<Keyed<T>>> answer) throws Exception {
+        respond(ctx, answer, (c, keyed) -> {
+            if (keyed instanceof Relayed<T> relayed) {
+                c.status(200).contentType(JSON).result(relayed.body());
+            } else {
+                ok(c, json.writeServed((Served<T>) keyed));
+            }
+        });
     }
 
     /** A gathered answer's body is the value as it is: it carries its own servedBy list, missing and partial. */
-    private <T extends GatheredAnswer> void gathered(Context ctx, Answer<T> answer) {
-        reply(ctx, answer, json::write);
+    private <T extends GatheredAnswer> void gathered(Context ctx, CompletableFuture<Answer<T>> answer)
+            throws Exception {
+        respond(ctx, answer, (c, value) -> ok(c, json.write(value)));
     }
 
-    private <T> void reply(Context ctx, Answer<T> answer, Function<? super T, String> body) {
+    /**
+     * Answers now when the answer is there (read from local stores), else when it completes: the request then
+     * goes asynchronous and no server thread waits for another instance.
+     */
+    private <T> void respond(Context ctx, CompletableFuture<Answer<T>> answer, BiConsumer<Context, T> ok)
+            throws Exception {
+        if (answer.isDone()) {
+            reply(ctx, completed(answer), ok);
+        } else {
+            ctx.future(() -> answer.thenAccept(value -> reply(ctx, value, ok)));
+        }
+    }
+
+    /** The value of a completed future, or what it failed with, for the exception handlers. */
+    private static <T> T completed(CompletableFuture<T> done) throws Exception {
+        try {
+            return done.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    private <T> void reply(Context ctx, Answer<T> answer, BiConsumer<Context, T> ok) {
         if (answer instanceof Found<T> found) {
-            ok(ctx, body.apply(found.value()));
+            ok.accept(ctx, found.value());
         } else if (answer instanceof NotFound<T> notFound) {
             problem(ctx, 404, Problem.NOT_FOUND, "Not Found", notFound.detail());
         } else {

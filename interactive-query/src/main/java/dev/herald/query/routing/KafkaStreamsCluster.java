@@ -1,5 +1,6 @@
 package dev.herald.query.routing;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -15,16 +16,41 @@ import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 
-/** The cluster as Kafka Streams' metadata describes it; {@code self} must equal this instance's application.server. */
+/**
+ * The cluster as Kafka Streams' metadata describes it; {@code self} must equal this instance's application.server.
+ * Metadata only changes with a rebalance, so owners and instances are looked up once per rebalance generation: the
+ * cache is dropped on every state change ({@link #stateChanged}, wired to KafkaStreams' state listener), and after
+ * {@link #MAX_GENERATION_AGE} in case a rebalance ever moved other instances' tasks without a state change here.
+ */
 public final class KafkaStreamsCluster implements Cluster {
+    static final Duration MAX_GENERATION_AGE = Duration.ofSeconds(30);
+    private static final int MAX_CACHED_OWNERS = 100_000;
     private static final Serializer<String> KEYS = Serdes.String().serializer();
 
     private final KafkaStreams streams;
     private final HostInfo self;
+    private volatile Generation generation = new Generation(MAX_CACHED_OWNERS);
 
     public KafkaStreamsCluster(KafkaStreams streams, HostInfo self) {
         this.streams = Objects.requireNonNull(streams, "streams");
         this.self = Objects.requireNonNull(self, "self");
+    }
+
+    /**
+     * Drops what this generation's metadata said. Call it from KafkaStreams' state listener: a rebalance passes
+     * through REBALANCING and back to RUNNING, and the metadata is updated before either.
+     */
+    public void stateChanged() {
+        generation = new Generation(MAX_CACHED_OWNERS);
+    }
+
+    /** A state listener that drops the cache, then tells {@code next}; KafkaStreams has room for one listener. */
+    public KafkaStreams.StateListener stateListener(KafkaStreams.StateListener next) {
+        Objects.requireNonNull(next, "next");
+        return (now, before) -> {
+            stateChanged();
+            next.onChange(now, before);
+        };
     }
 
     @Override
@@ -34,6 +60,24 @@ public final class KafkaStreamsCluster implements Cluster {
 
     @Override
     public Optional<HostInfo> ownerOf(String store, String key) {
+        return current().owner(new StoreKey(store, key), () -> lookUpOwner(store, key));
+    }
+
+    @Override
+    public List<HostInfo> instances() {
+        return current().instances(this::lookUpInstances);
+    }
+
+    private Generation current() {
+        Generation current = generation;
+        if (current.ageNanos() > MAX_GENERATION_AGE.toNanos()) {
+            current = new Generation(MAX_CACHED_OWNERS);
+            generation = current;
+        }
+        return current;
+    }
+
+    private Optional<HostInfo> lookUpOwner(String store, String key) {
         KeyQueryMetadata metadata;
         try {
             metadata = streams.queryMetadataForKey(store, key, KEYS);
@@ -48,8 +92,7 @@ public final class KafkaStreamsCluster implements Cluster {
         return Optional.of(metadata.activeHost());
     }
 
-    @Override
-    public List<HostInfo> instances() {
+    private List<HostInfo> lookUpInstances() {
         Set<HostInfo> hosts = new LinkedHashSet<>();
         hosts.add(self);
         try {

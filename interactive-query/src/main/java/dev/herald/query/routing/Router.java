@@ -2,10 +2,11 @@ package dev.herald.query.routing;
 
 import dev.herald.query.model.Answer;
 import dev.herald.query.model.Json;
+import dev.herald.query.model.Keyed;
+import dev.herald.query.model.Relayed;
 import dev.herald.query.model.Served;
 import dev.herald.query.routing.Peers.Reply;
 import java.io.UncheckedIOException;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,8 +16,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -27,8 +26,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Answers a query where its data lives: a keyed query from the key's owner, a list query from every instance. A
  * request that another instance forwarded is answered from local stores only (see {@link ForwardedHeader}).
+ * Answers that need another instance complete when it replies, without a thread waiting for them; answers from
+ * this instance's stores alone come back already completed.
  */
-public final class Router {
+public final class Router implements AutoCloseable {
     public static final Duration DEFAULT_PEER_TIMEOUT = Duration.ofSeconds(2);
 
     private static final Logger log = LoggerFactory.getLogger(Router.class);
@@ -51,23 +52,42 @@ public final class Router {
     }
 
     /**
-     * The owner's answer for one key. A forwarded request that finds nothing (or no data, by the query's
-     * {@code hasData}) on an instance that is not, or no longer, the owner is 503, not a wrong 404 or zero.
+     * The owner's answer for one key: read here when this instance owns it, else the owner's reply relayed as it
+     * came. A forwarded request that finds nothing (or no data, by the query's {@code hasData}) on an instance that
+     * is not, or no longer, the owner is 503, not a wrong 404 or zero.
      */
-    public <T> Answer<Served<T>> keyed(KeyedQuery<T> query, boolean forwarded) {
+    public <T> CompletableFuture<Answer<Keyed<T>>> keyed(KeyedQuery<T> query, boolean forwarded) {
         if (!cluster.ready()) {
-            return notReady();
+            return CompletableFuture.completedFuture(notReady());
+        }
+        if (forwarded) {
+            return CompletableFuture.completedFuture(askedByAnotherInstance(query));
         }
         StoreKey key = query.key();
-        HostInfo self = cluster.self();
         Optional<HostInfo> owner = cluster.ownerOf(key.store(), key.key());
-        boolean mine = owner.isPresent() && owner.get().equals(self);
-        if (!forwarded && !mine) {
-            if (owner.isEmpty()) {
-                return Answer.unavailable("the owner of " + key.describe() + " is not known (rebalancing?)");
-            }
+        if (owner.isEmpty()) {
+            return CompletableFuture.completedFuture(
+                    Answer.unavailable("the owner of " + key.describe() + " is not known (rebalancing?)"));
+        }
+        if (!owner.get().equals(cluster.self())) {
             return forward(owner.get(), query);
         }
+        Optional<T> value;
+        try {
+            value = query.local().get();
+        } catch (InvalidStateStoreException e) {
+            return CompletableFuture.completedFuture(storesUnavailable(e));
+        }
+        return CompletableFuture.completedFuture(value.isEmpty() ? Answer.notFound(query.notFound())
+                : Answer.found(new Served<>(value.get(), self())));
+    }
+
+    /**
+     * Another instance took this one for the owner: the stores are read first, so the usual case (the key is here)
+     * costs nothing more than a local request; only an empty result asks the metadata whether "not found" can be
+     * trusted, which it can only from the owner.
+     */
+    private <T> Answer<Keyed<T>> askedByAnotherInstance(KeyedQuery<T> query) {
         Optional<T> value;
         try {
             value = query.local().get();
@@ -77,7 +97,9 @@ public final class Router {
         if (value.isPresent() && query.hasData().test(value.get())) {
             return Answer.found(new Served<>(value.get(), self()));
         }
-        if (!mine) {
+        StoreKey key = query.key();
+        Optional<HostInfo> owner = cluster.ownerOf(key.store(), key.key());
+        if (owner.isEmpty() || !owner.get().equals(cluster.self())) {
             return Answer.unavailable("instance " + self() + " was asked for " + key.describe()
                     + " but does not own it now (ownership moving?)");
         }
@@ -85,96 +107,111 @@ public final class Router {
     }
 
     /**
-     * This instance's part plus every other instance's local part. An instance that does not answer (in time, or
-     * with 200) is listed as missing rather than failing the whole answer.
+     * This instance's part plus every other instance's local part, asked of all of them at once with one deadline.
+     * An instance that does not answer by then (or not with 200) is listed as missing rather than failing the whole
+     * answer.
      */
-    public <P, R> Answer<Gathered<P>> gather(GatherQuery<P, R> query, boolean forwarded) {
+    public <P, R> CompletableFuture<Answer<Gathered<P>>> gather(GatherQuery<P, R> query, boolean forwarded) {
         if (!cluster.ready()) {
-            return notReady();
+            return CompletableFuture.completedFuture(notReady());
         }
         HostInfo self = cluster.self();
         // Sent before the local query runs so that the peers work in parallel with it.
         Map<String, CompletableFuture<Reply>> calls = new TreeMap<>();
         if (!forwarded) {
+            long deadline = deadline();
             for (HostInfo peer : cluster.instances()) {
                 if (!peer.equals(self)) {
-                    calls.put(Cluster.address(peer), peers.get(peer, query.request()));
+                    calls.put(Cluster.address(peer), peers.get(peer, query.request(), deadline));
                 }
             }
         }
-        List<P> parts = new ArrayList<>();
+        P local;
         try {
-            parts.add(query.local().get());
+            local = query.local().get();
         } catch (InvalidStateStoreException e) {
             calls.values().forEach(call -> call.cancel(true));
-            return storesUnavailable(e);
+            return CompletableFuture.completedFuture(storesUnavailable(e));
         }
+        if (calls.isEmpty()) {
+            return CompletableFuture.completedFuture(
+                    Answer.found(new Gathered<>(List.of(local), List.of(self()), List.of())));
+        }
+        // Every call ends by the deadline, answered or failed, so this completes by then too.
+        return CompletableFuture.allOf(calls.values().toArray(CompletableFuture[]::new))
+                .handle((ignored, failure) -> Answer.found(merge(local, calls, query.remoteType(),
+                        query.remotePart())));
+    }
+
+    @Override
+    public void close() {
+        peers.close();
+    }
+
+    private <P, R> Gathered<P> merge(P local, Map<String, CompletableFuture<Reply>> calls, Class<R> type,
+            Function<R, P> part) {
+        List<P> parts = new ArrayList<>();
+        parts.add(local);
         List<String> servedBy = new ArrayList<>(List.of(self()));
         List<String> missing = new ArrayList<>();
         for (Map.Entry<String, CompletableFuture<Reply>> call : calls.entrySet()) {
-            Optional<P> part = remote(call.getKey(), call.getValue(), query.remoteType(), query.remotePart());
-            if (part.isPresent()) {
-                parts.add(part.get());
+            Optional<P> remote = remote(call.getKey(), call.getValue(), type, part);
+            if (remote.isPresent()) {
+                parts.add(remote.get());
                 servedBy.add(call.getKey());
             } else {
                 missing.add(call.getKey());
             }
         }
         servedBy.sort(Comparator.naturalOrder());
-        return Answer.found(new Gathered<>(parts, servedBy, missing));
+        return new Gathered<>(parts, servedBy, missing);
     }
 
-    private <T> Answer<Served<T>> forward(HostInfo owner, KeyedQuery<T> query) {
+    private <T> CompletableFuture<Answer<Keyed<T>>> forward(HostInfo owner, KeyedQuery<T> query) {
         String address = Cluster.address(owner);
         String what = query.key().describe();
-        Reply reply;
-        try {
-            reply = await(peers.get(owner, query.request()));
-        } catch (ExecutionException | TimeoutException e) {
-            log.debug("Owner {} of {} did not answer", address, what, e);
-            return Answer.unavailable("instance " + address + ", owner of " + what + ", did not answer: "
-                    + failure(e));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Answer.unavailable("interrupted while asking " + address);
-        }
-        String detail = json.problemDetail(reply.body());
-        return switch (reply.status()) {
-            case 200 -> {
-                try {
-                    yield Answer.found(json.readServed(reply.body(), query.type()));
-                } catch (UncheckedIOException e) {
-                    yield Answer.unavailable("instance " + address + " answered unreadable JSON");
-                }
+        return peers.get(owner, query.request(), deadline()).handle((reply, failure) -> {
+            if (failure != null) {
+                log.debug("Owner {} of {} did not answer", address, what, failure);
+                return Answer.unavailable("instance " + address + ", owner of " + what + ", did not answer: "
+                        + failure(failure));
             }
-            case 404 -> Answer.notFound(detail != null ? detail : what + " not found");
-            default -> Answer.unavailable("instance " + address + ", owner of " + what + ", answered "
+            if (reply.status() == 200) {
+                // The owner's JSON is the answer: relayed as it is, not read and written again.
+                return Answer.found(new Relayed<>(reply.body(), address, query.type(), json));
+            }
+            String detail = json.problemDetail(reply.body());
+            if (reply.status() == 404) {
+                return Answer.notFound(detail != null ? detail : what + " not found");
+            }
+            return Answer.unavailable("instance " + address + ", owner of " + what + ", answered "
                     + reply.status() + (detail == null ? "" : ": " + detail));
-        };
+        });
     }
 
+    /** A finished call's part, or empty when it failed, timed out, or did not answer 200 with a readable body. */
     private <P, R> Optional<P> remote(String address, CompletableFuture<Reply> call, Class<R> type,
             Function<R, P> part) {
-        try {
-            Reply reply = await(call);
-            if (reply.status() != 200) {
-                log.debug("Instance {} answered {}: {}", address, reply.status(), reply.body());
-                return Optional.empty();
-            }
-            return Optional.of(part.apply(json.read(reply.body(), type)));
-        } catch (ExecutionException | TimeoutException | UncheckedIOException e) {
-            log.debug("Instance {} did not answer", address, e);
+        if (!call.isDone() || call.isCompletedExceptionally()) {
+            log.debug("Instance {} did not answer in time", address);
             return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        }
+        Reply reply = call.join();
+        if (reply.status() != 200) {
+            log.debug("Instance {} answered {}: {}", address, reply.status(), reply.text());
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(part.apply(json.read(reply.body(), type)));
+        } catch (UncheckedIOException e) {
+            log.debug("Instance {} answered unreadable JSON", address, e);
             return Optional.empty();
         }
     }
 
-    private Reply await(CompletableFuture<Reply> call)
-            throws InterruptedException, ExecutionException, TimeoutException {
-        // Peers bounds each call already; this only guards against a call that never completes at all.
-        return call.get(peerTimeout.toMillis() * 3, TimeUnit.MILLISECONDS);
+    /** When calls started now must have answered. */
+    private long deadline() {
+        return System.nanoTime() + peerTimeout.toNanos();
     }
 
     private <T> Answer<T> notReady() {
@@ -188,7 +225,7 @@ public final class Router {
     /** Why a peer did not answer, in words for a problem detail (exception names stay in the debug log). */
     private String failure(Throwable e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof TimeoutException || cause instanceof HttpTimeoutException) {
+            if (cause instanceof TimeoutException) {
                 return "no answer within " + peerTimeout.toMillis() + " ms";
             }
         }

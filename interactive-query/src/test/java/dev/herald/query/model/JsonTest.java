@@ -1,9 +1,12 @@
 package dev.herald.query.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +46,31 @@ class JsonTest {
         Served<RunProgress> served = new Served<>(RUN, "10.0.0.1:8080");
 
         assertThat(json.readServed(json.writeServed(served), RunProgress.class)).isEqualTo(served);
+    }
+
+    @Test
+    void servedByIsTheLastFieldAfterTheValuesOwnJson() {
+        String value = json.write(RUN);
+
+        String served = json.writeServed(new Served<>(RUN, "10.0.0.1:8080"));
+
+        assertThat(served).isEqualTo(value.substring(0, value.length() - 1) + ",\"servedBy\":\"10.0.0.1:8080\"}");
+    }
+
+    @Test
+    void aRelayedAnswerKeepsTheOwnersBytesAndReadsThemOnlyWhenAsked() {
+        byte[] body = json.writeServed(new Served<>(RUN, "10.0.0.9:8080")).getBytes(StandardCharsets.UTF_8);
+
+        Relayed<RunProgress> relayed = new Relayed<>(body, "10.0.0.9:8080", RunProgress.class, json);
+
+        assertThat(relayed.body()).isSameAs(body);
+        assertThat(relayed.servedBy()).isEqualTo("10.0.0.9:8080");
+        assertThat(relayed.value()).isEqualTo(RUN);
+
+        Relayed<RunProgress> garbled = new Relayed<>("[1,2]".getBytes(StandardCharsets.UTF_8), "10.0.0.9:8080",
+                RunProgress.class, json);
+        assertThat(garbled.body()).hasSize(5);
+        assertThatThrownBy(garbled::value).isInstanceOf(UncheckedIOException.class);
     }
 
     @Test
