@@ -1,6 +1,7 @@
 package dev.herald.testkit;
 
 import dev.herald.avro.Campaign;
+import dev.herald.avro.ChannelCounts;
 import dev.herald.avro.CampaignStatus;
 import dev.herald.avro.DeadLetter;
 import dev.herald.avro.FanoutCursor;
@@ -27,6 +28,9 @@ import dev.herald.topology.RunIds;
 import dev.herald.topology.StoreNames;
 import dev.herald.topology.Topic;
 import dev.herald.topology.campaigns.CampaignFiles;
+import dev.herald.topology.summary.RunCompletion;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,12 +38,14 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -71,7 +77,9 @@ public final class HeraldKit implements AutoCloseable {
     /** How long {@link #runToCompletion(String)} drives a run, in the kit's time, before it gives up. */
     public static final Duration DEFAULT_RUN_LIMIT = Duration.ofHours(1);
 
-    private final String registryScope = "herald-testkit-" + UUID.randomUUID();
+    private final String id = UUID.randomUUID().toString();
+    private final String registryScope = "herald-testkit-" + id;
+    private final Path stateDir = Path.of("target", "herald-testkit", id).toAbsolutePath();
     private final HeraldTopologyConfig config;
     private final HeraldSerdes serdes;
     private final HeraldTopics topics;
@@ -100,8 +108,7 @@ public final class HeraldKit implements AutoCloseable {
         props.putAll(HeraldStreamsConfig.defaults(topics, "mock://" + registryScope));
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "testkit:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG,
-                Path.of("target", "herald-testkit", registryScope).toAbsolutePath().toString());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         this.driver = new TopologyTestDriver(HeraldTopology.build(config, topics, serdes), props, started);
         this.queries = new LocalQueries(new DriverStoreSource(driver));
         this.campaignsIn = input(topics.campaigns());
@@ -391,17 +398,37 @@ public final class HeraldKit implements AutoCloseable {
         return config;
     }
 
+    /** The kit's own Kafka Streams state directory, under {@code target/herald-testkit/}; removed on close. */
+    public Path stateDir() {
+        return stateDir;
+    }
+
     /** The full name of an internal (repartition) topic, e.g. {@link HeraldTopology#RUN_EVENTS_REPARTITION}. */
     public static String internalTopic(String repartition) {
         return APPLICATION_ID + "-" + repartition + "-repartition";
     }
 
+    /** Closes the driver, forgets the registry scope and removes the kit's state directory. */
     @Override
     public void close() {
         try {
             driver.close();
         } finally {
             InMemorySchemaRegistry.dropScope(registryScope);
+            deleteStateDir();
+        }
+    }
+
+    private void deleteStateDir() {
+        if (!Files.exists(stateDir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(stateDir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            // Left under target/ for mvn clean: a leftover directory must not fail the test that used the kit.
         }
     }
 
@@ -463,17 +490,21 @@ public final class HeraldKit implements AutoCloseable {
             int partitions = run.getPartitionCount() > 0 ? run.getPartitionCount() : config.recipientsPartitions();
             TreeSet<Integer> missing = new TreeSet<>();
             IntStream.range(0, partitions).filter(p -> !run.getReportedPartitions().contains(p)).forEach(missing::add);
-            long counted = run.getPush().getSuccess() + run.getPush().getError() + run.getPush().getMissing()
-                    + run.getPush().getFiltered() + run.getMail().getSuccess() + run.getMail().getError()
-                    + run.getMail().getMissing() + run.getMail().getFiltered();
+            long counted = RunCompletion.counted(run);
             b.append("  partitions reported: ").append(run.getReportedPartitions().size()).append(" of ")
                     .append(partitions);
             if (!missing.isEmpty()) {
                 b.append(" (not reported: ").append(missing).append(')');
             }
-            b.append("\n  outcomes counted: ").append(counted).append(" of ").append(run.getExpected())
-                    .append(" deliveries reported").append(missing.isEmpty() ? "" : " so far").append('\n');
-            b.append("  push ").append(run.getPush()).append("\n  mail ").append(run.getMail()).append('\n');
+            b.append("\n  outcomes counted: ").append(counted);
+            if (missing.isEmpty()) {
+                b.append(" of ").append(run.getExpected()).append(" deliveries\n");
+            } else {
+                b.append(", deliveries reported so far: ").append(run.getExpected())
+                        .append(" (final once every partition has reported)\n");
+            }
+            b.append("  push ").append(counts(run.getPush())).append(", mail ").append(counts(run.getMail()))
+                    .append('\n');
             if (!run.getReasons().isEmpty()) {
                 b.append("  reasons ").append(run.getReasons()).append('\n');
             }
@@ -495,6 +526,10 @@ public final class HeraldKit implements AutoCloseable {
                     .append('\n');
         }
         return b.toString().stripTrailing();
+    }
+
+    private static String counts(ChannelCounts c) {
+        return Describe.counts(c.getSuccess(), c.getError(), c.getMissing(), c.getFiltered());
     }
 
     private String deadLetterHint() {
