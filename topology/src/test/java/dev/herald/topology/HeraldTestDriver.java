@@ -30,6 +30,9 @@ import org.apache.kafka.streams.state.WindowStore;
  * The Herald topology in a TopologyTestDriver with its own in-memory schema registry and state dir, configured as
  * production configures it (exactly-once, explicit naming, dead-letter handlers). One per test, closed by
  * try-with-resources.
+ *
+ * <p>For this module's own white-box tests (raw bytes, the run-events topic, metrics). Developers use herald-testkit's
+ * HeraldKit, which wires the topology the same way; the kit depends on this module, so this module cannot use it.
  */
 public final class HeraldTestDriver implements AutoCloseable {
     public static final String APPLICATION_ID = "herald-test";

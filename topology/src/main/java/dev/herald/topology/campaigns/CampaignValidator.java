@@ -12,12 +12,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
 /** Lets only well-formed campaign definitions (and tombstones) into the campaign table; the rest are dead-lettered. */
 public final class CampaignValidator implements FixedKeyProcessor<String, Campaign, Campaign> {
+
+    private static final String ID = "id";
 
     private final FirePlanner planner;
     private FixedKeyProcessorContext<String, Campaign> context;
@@ -51,35 +54,71 @@ public final class CampaignValidator implements FixedKeyProcessor<String, Campai
         if (!key.equals(campaign.getId())) {
             throw new InvalidRecordException("campaign key '" + key + "' differs from its id '" + campaign.getId() + "'");
         }
+        Optional<Violation> violation = check(campaign, planner);
+        if (violation.isPresent()) {
+            Violation v = violation.get();
+            String message = v.field().equals(ID) ? v.sentence() : "campaign " + key + ": " + v.sentence();
+            throw new InvalidRecordException(message, v.cause());
+        }
+    }
+
+    /**
+     * The first rule the campaign breaks, if any: the rules the topology applies to every campaign record (apart
+     * from its key, which only a record has). Campaign files are checked by the same method.
+     */
+    public static Optional<Violation> check(Campaign campaign, FirePlanner planner) {
         if (!RunIds.isValidCampaignId(campaign.getId())) {
-            throw new InvalidRecordException("campaign id '" + campaign.getId()
-                    + "' may hold only letters, digits, '.', '_' and '-' (1-200 characters)");
+            return Optional.of(new Violation(ID, "may hold only letters, digits, '.', '_' and '-' (1-200 characters)",
+                    "campaign id '" + campaign.getId()
+                            + "' may hold only letters, digits, '.', '_' and '-' (1-200 characters)", null));
         }
         if (campaign.getChannels().isEmpty()) {
-            throw new InvalidRecordException("campaign " + key + ": channels is empty");
+            return Optional.of(new Violation("channels", "is empty", "channels is empty", null));
         }
         for (Channel channel : Channel.values()) {
             if (campaign.getChannels().contains(channel) && !hasTemplate(campaign, channel)) {
-                throw new InvalidRecordException("campaign " + key + ": channel " + channel + " needs a "
-                        + channel.name().toLowerCase(Locale.ROOT) + " template");
+                String template = channel.name().toLowerCase(Locale.ROOT);
+                return Optional.of(new Violation(template, "is required: channels include " + channel,
+                        "channel " + channel + " needs a " + template + " template", null));
             }
         }
         try {
             planner.validate(campaign.getSchedule());
         } catch (IllegalArgumentException e) {
-            throw new InvalidRecordException("campaign " + key + ": " + e.getMessage(), e);
+            // The planner's messages start with the schedule field they are about ("cron: ...").
+            String message = e.getMessage();
+            int colon = message.indexOf(": ");
+            String field = colon > 0 ? "schedule." + message.substring(0, colon) : "schedule";
+            String problem = colon > 0 ? message.substring(colon + 2) : message;
+            return Optional.of(new Violation(field, problem, message, e));
         }
         if (campaign.getLimits() != null) {
             Integer rate = campaign.getLimits().getMessagesPerSecond();
             if (rate != null && rate < 1) {
-                throw new InvalidRecordException("campaign " + key + ": limits.messagesPerSecond must be at least 1");
+                return Optional.of(new Violation("limits.messagesPerSecond", "must be at least 1 (was " + rate + ")",
+                        "limits.messagesPerSecond must be at least 1", null));
             }
             QuietHours quiet = campaign.getLimits().getQuietHours();
             if (quiet != null) {
-                parseTime(key, "start", quiet.getStart());
-                parseTime(key, "end", quiet.getEnd());
+                Optional<Violation> bad = badTime("start", quiet.getStart())
+                        .or(() -> badTime("end", quiet.getEnd()));
+                if (bad.isPresent()) {
+                    return bad;
+                }
             }
         }
+        return Optional.empty();
+    }
+
+    /**
+     * A broken rule.
+     *
+     * @param field    the offending field as a path of Avro field names, e.g. {@code limits.quietHours.start}
+     * @param problem  what is wrong with it, for messages that name the field themselves
+     * @param sentence the whole reason as dead letters give it after "campaign ID: "
+     * @param cause    the underlying exception, or null
+     */
+    public record Violation(String field, String problem, String sentence, Throwable cause) {
     }
 
     /** Exhaustive with no default: a new Channel symbol fails compilation until its template is checked. */
@@ -90,12 +129,14 @@ public final class CampaignValidator implements FixedKeyProcessor<String, Campai
         };
     }
 
-    private static void parseTime(String key, String field, String value) {
+    private static Optional<Violation> badTime(String field, String value) {
         try {
             LocalTime.parse(value);
+            return Optional.empty();
         } catch (DateTimeParseException e) {
-            throw new InvalidRecordException("campaign " + key + ": limits.quietHours." + field + " '" + value
-                    + "' is not HH:mm", e);
+            String path = "limits.quietHours." + field;
+            return Optional.of(new Violation(path, "'" + value + "' is not HH:mm",
+                    path + " '" + value + "' is not HH:mm", e));
         }
     }
 }

@@ -1,0 +1,101 @@
+package dev.herald.testkit;
+
+import dev.herald.query.model.ChannelTotals;
+import dev.herald.query.model.RunProgress;
+import dev.herald.topology.Reasons.OutcomeReason;
+import org.assertj.core.api.AbstractAssert;
+
+/** Checks on one run as the HTTP API shows it: its status, counts per channel and result, and reasons. */
+public final class RunAssert extends AbstractAssert<RunAssert, RunProgress> {
+    private final HeraldKit kit;
+
+    RunAssert(HeraldKit kit, RunProgress run) {
+        super(run, RunAssert.class);
+        this.kit = kit;
+    }
+
+    /** Every partition reported and every delivery's outcome is counted. */
+    public RunAssert completed() {
+        if (!actual.complete()) {
+            failWithMessage("%s", "run " + actual.runId() + " is " + actual.status() + ", not COMPLETED: "
+                    + actual.counted() + " of " + actual.expected() + " outcomes counted, "
+                    + actual.partitionsReported() + " of " + actual.partitionCount() + " partitions reported"
+                    + " (kit.runToCompletion drives a run to the end)");
+        }
+        return this;
+    }
+
+    public RunAssert running() {
+        if (actual.complete()) {
+            failWithMessage("%s", "run " + actual.runId() + " is COMPLETED, expected it still RUNNING");
+        }
+        return this;
+    }
+
+    /** Deliveries (one per recipient and channel) the fan-out reported. */
+    public RunAssert withExpected(long deliveries) {
+        if (actual.expected() != deliveries) {
+            failWithMessage("%s", "run " + actual.runId() + ": expected " + deliveries + " deliveries but the "
+                    + "fan-out reported " + actual.expected());
+        }
+        return this;
+    }
+
+    /** Push deliveries by result. */
+    public RunAssert withPush(long success, long error, long missing, long filtered) {
+        return channel("push", actual.push(), success, error, missing, filtered);
+    }
+
+    /** Mail deliveries by result. */
+    public RunAssert withMail(long success, long error, long missing, long filtered) {
+        return channel("mail", actual.mail(), success, error, missing, filtered);
+    }
+
+    /** Outbox messages of the push channel (a delivery sends one per device token). */
+    public RunAssert withPushMessages(long messages) {
+        if (actual.push().messages() != messages) {
+            failWithMessage("%s", "run " + actual.runId() + ": expected " + messages + " push messages but was "
+                    + actual.push().messages());
+        }
+        return this;
+    }
+
+    /** How many deliveries, over both channels, did not succeed for this reason. */
+    public RunAssert withReason(String reason, long count) {
+        long was = actual.reasons().getOrDefault(reason, 0L);
+        if (was != count) {
+            failWithMessage("%s", "run " + actual.runId() + ": expected " + count + " × " + reason + " but was "
+                    + was + " (all reasons: " + actual.reasons() + ")");
+        }
+        return this;
+    }
+
+    public RunAssert withReason(OutcomeReason reason, long count) {
+        return withReason(reason.wire(), count);
+    }
+
+    /** No delivery ended in ERROR (a template that does not render, an invalid address, …). */
+    public RunAssert hasNoErrors() {
+        if (actual.push().error() + actual.mail().error() > 0) {
+            failWithMessage("%s", "run " + actual.runId() + " has errors: push " + Describe.counts(actual.push())
+                    + ", mail " + Describe.counts(actual.mail()) + "; reasons " + actual.reasons());
+        }
+        return this;
+    }
+
+    /** What one recipient received in this run, and why not. */
+    public RecipientAssert recipient(String recipientId) {
+        return new RecipientAssert(kit, recipientId, actual.runId());
+    }
+
+    private RunAssert channel(String name, ChannelTotals was, long success, long error, long missing,
+            long filtered) {
+        if (was.success() != success || was.error() != error || was.missing() != missing
+                || was.filtered() != filtered) {
+            failWithMessage("%s", "run " + actual.runId() + ": expected " + name + " "
+                    + Describe.counts(success, error, missing, filtered) + " but was " + Describe.counts(was)
+                    + " (reasons " + actual.reasons() + ")");
+        }
+        return this;
+    }
+}
