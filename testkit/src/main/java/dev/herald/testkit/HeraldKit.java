@@ -74,6 +74,8 @@ public final class HeraldKit implements AutoCloseable {
     public static final Instant DEFAULT_START = Instant.parse("2026-05-01T10:00:00Z");
     /** The Kafka Streams application id, which prefixes internal topic names. */
     public static final String APPLICATION_ID = "herald-testkit";
+    /** Topic names as production has them by default ({@code herald.campaigns}, ...). */
+    public static final String TOPIC_PREFIX = "herald.";
     /** How long {@link #runToCompletion(String)} drives a run, in the kit's time, before it gives up. */
     public static final Duration DEFAULT_RUN_LIMIT = Duration.ofHours(1);
 
@@ -103,7 +105,7 @@ public final class HeraldKit implements AutoCloseable {
         this.started = start.truncatedTo(ChronoUnit.MILLIS);
         this.now = started;
         this.serdes = HeraldSerdes.using(InMemorySchemaRegistry.scope(registryScope));
-        this.topics = HeraldTopics.of(config.topicPrefix(), serdes);
+        this.topics = HeraldTopics.of(TOPIC_PREFIX, serdes);
         Properties props = new Properties();
         props.putAll(HeraldStreamsConfig.defaults(topics, "mock://" + registryScope));
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
