@@ -158,10 +158,12 @@ public final class HeraldKit implements AutoCloseable {
 
     // ---- inputs ----
 
+    /** Builds and produces each recipient, keyed by its id, at the kit's clock. */
     public HeraldKit recipients(TestRecipient... recipients) {
         return recipients(Arrays.stream(recipients).map(TestRecipient::build).toList());
     }
 
+    /** Produces each recipient, keyed by its id, at the kit's clock. */
     public HeraldKit recipients(Recipient... recipients) {
         return recipients(Arrays.asList(recipients));
     }
