@@ -53,6 +53,8 @@ final class Peers implements AutoCloseable {
         http.setIdleTimeout(IDLE_TIMEOUT.toMillis());
         http.setMaxConnectionsPerDestination(MAX_CONNECTIONS_PER_PEER);
         http.setFollowRedirects(false);
+        // No Accept-Encoding: gzip between instances costs both sides CPU to save bytes a local network has plenty of.
+        http.getContentDecoderFactories().clear();
         try {
             http.start();
         } catch (Exception e) {
