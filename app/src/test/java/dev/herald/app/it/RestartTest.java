@@ -28,9 +28,9 @@ class RestartTest {
             try (Herald first = fixture.start(settings)) {
                 HeraldFixture.awaitRunning(first);
                 fixture.produce(fixture.topics.recipients(), Population.recipients(RECIPIENTS));
-                // 500 deliveries a second: the run's 6,000 deliveries take about twelve seconds, so the stop lands
-                // mid-run even when a loaded machine notices "under way" late (at 1,500/s it sometimes did not).
-                fixture.produce(fixture.topics.campaigns(), Map.of("slow", Population.campaign("slow", 500)));
+                // 200 deliveries a second: the run's 6,000 deliveries take about thirty seconds, so the stop lands
+                // mid-run even when a loaded machine notices "under way" late (at 1,500/s and at 500/s it sometimes did not).
+                fixture.produce(fixture.topics.campaigns(), Map.of("slow", Population.campaign("slow", 200)));
                 HeraldFixture.await("campaign visible",
                         () -> fixture.getRaw(first, "/api/campaigns/slow").statusCode() == 200);
                 fixture.produce(fixture.topics.scheduleTicks(), Map.of("slow", Population.tick("slow", slot)));
