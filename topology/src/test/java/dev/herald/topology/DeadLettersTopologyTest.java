@@ -7,7 +7,7 @@ import static dev.herald.topology.TestRecords.recipient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.avro.DeadLetter;
-import dev.herald.avro.DeadLetterHeaders;
+import dev.herald.serdes.DeadLetterHeaders;
 import dev.herald.avro.MisfirePolicy;
 import dev.herald.avro.PushMessage;
 import dev.herald.topology.errors.DeadLetterHandler;

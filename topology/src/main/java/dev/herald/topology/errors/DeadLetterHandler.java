@@ -1,7 +1,7 @@
 package dev.herald.topology.errors;
 
 import dev.herald.avro.DeadLetter;
-import dev.herald.avro.DeadLetterHeaders;
+import dev.herald.serdes.DeadLetterHeaders;
 import dev.herald.serdes.AvroSerde;
 import dev.herald.serdes.SchemaRegistryClients;
 import dev.herald.serdes.SchemaRegistryException;

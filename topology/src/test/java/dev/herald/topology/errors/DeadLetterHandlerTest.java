@@ -3,7 +3,7 @@ package dev.herald.topology.errors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.avro.DeadLetter;
-import dev.herald.avro.DeadLetterHeaders;
+import dev.herald.serdes.DeadLetterHeaders;
 import dev.herald.serdes.AvroSerde;
 import dev.herald.serdes.InMemorySchemaRegistry;
 import dev.herald.serdes.SchemaRegistryException;

@@ -1,4 +1,4 @@
-package dev.herald.avro;
+package dev.herald.serdes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

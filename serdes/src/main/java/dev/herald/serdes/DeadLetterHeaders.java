@@ -1,11 +1,11 @@
-package dev.herald.avro;
+package dev.herald.serdes;
 
 /**
- * Names of the headers every record on the dead-letters topic carries beside its {@link DeadLetter} value; part of
+ * Names of the headers every record on the dead-letters topic carries beside its DeadLetter value; part of
  * that topic's contract, so consumers can filter and route dead letters without decoding them.
  */
 public final class DeadLetterHeaders {
-    /** The stage that failed, as in {@link DeadLetter#getStage()}: deserialization, processing or production. */
+    /** The stage that failed, as in DeadLetter.stage: deserialization, processing or production. */
     public static final String STAGE = "herald.error.stage";
     /** The class of the exception that made the record a dead letter. */
     public static final String CLASS = "herald.error.class";
