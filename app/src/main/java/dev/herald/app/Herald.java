@@ -111,10 +111,14 @@ public final class Herald implements AutoCloseable {
             } catch (Exception e) {
                 throw new IllegalStateException("could not prepare topics and demo data: " + e.getMessage(), e);
             }
+            http = HttpEndpoint.bind(config);
+            if (config.advertisedPort() == 0) {
+                config = config.withAdvertisedPort(http.port());
+            }
             Topology topology = HeraldTopology.build(config.topology(), topics, serdes);
             streams = new KafkaStreams(topology, streamsProperties(config, topics));
             streams.setUncaughtExceptionHandler(new ThreadFailurePolicy(3, Duration.ofMinutes(10)));
-            http = HttpEndpoint.start(config, streams, serdes, topics.deadLetters().name());
+            http.attach(config, streams, serdes, topics.deadLetters().name());
             streams.setStateListener(http.stateListener(
                     (now, before) -> log.info("Kafka Streams state {} -> {}", before, now)));
             streams.start();

@@ -147,7 +147,7 @@ public record HeraldConfig(
         }
         Path dataDir = Path.of(s.nonBlank(Setting.DATA_DIR));
         String stateDir = s.text(Setting.STATE_DIR);
-        int httpPort = s.port(Setting.HTTP_PORT, false);
+        int httpPort = s.port(Setting.HTTP_PORT, true);
         HeraldTopologyConfig topology;
         try {
             topology = new HeraldTopologyConfig(
@@ -213,6 +213,13 @@ public record HeraldConfig(
     public HeraldConfig withServers(String bootstrap, String registryUrl) {
         return new HeraldConfig(bootstrap, registryUrl, applicationId, stateDir, dataDir, httpHost, httpPort,
                 advertisedHost, advertisedPort, topicPrefix, campaignPartitions, demo, demoRecipients,
+                embeddedKafkaPort, embeddedRegistryPort, topology, kafka);
+    }
+
+    /** This configuration advertising {@code port}: the HTTP port bound when {@code herald.http.port} was 0. */
+    public HeraldConfig withAdvertisedPort(int port) {
+        return new HeraldConfig(bootstrapServers, schemaRegistryUrl, applicationId, stateDir, dataDir, httpHost, httpPort,
+                advertisedHost, port, topicPrefix, campaignPartitions, demo, demoRecipients,
                 embeddedKafkaPort, embeddedRegistryPort, topology, kafka);
     }
 

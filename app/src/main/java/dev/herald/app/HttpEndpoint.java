@@ -26,52 +26,48 @@ import org.apache.kafka.streams.state.HostInfo;
  */
 final class HttpEndpoint implements AutoCloseable {
     private final HttpApi api;
-    private final ChangelogReplica replica;
-    private final KafkaStreamsCluster cluster;
-    private final KafkaStreamsMetrics streamsMetrics;
+    private final PrometheusMeterRegistry metrics;
     private final JvmGcMetrics gcMetrics;
-    private final HeraldMeters heraldMeters;
+    private ChangelogReplica replica;
+    private KafkaStreamsCluster cluster;
+    private KafkaStreamsMetrics streamsMetrics;
+    private HeraldMeters heraldMeters;
 
-    private HttpEndpoint(HttpApi api, ChangelogReplica replica, KafkaStreamsCluster cluster,
-            KafkaStreamsMetrics streamsMetrics, JvmGcMetrics gcMetrics, HeraldMeters heraldMeters) {
+    private HttpEndpoint(HttpApi api, PrometheusMeterRegistry metrics, JvmGcMetrics gcMetrics) {
         this.api = api;
-        this.replica = replica;
-        this.cluster = cluster;
-        this.streamsMetrics = streamsMetrics;
+        this.metrics = metrics;
         this.gcMetrics = gcMetrics;
-        this.heraldMeters = heraldMeters;
     }
 
-    static HttpEndpoint start(HeraldConfig config, KafkaStreams streams, HeraldSerdes serdes,
-            String deadLetterTopic) {
+    /**
+     * Binds the configured address (port 0: any free port) before Kafka Streams exists, so the port actually bound
+     * can be advertised; queries answer 503 until {@link #attach}.
+     */
+    static HttpEndpoint bind(HeraldConfig config) {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // Herald's own sensors are published by HeraldMeters under herald_*; keep the generic binder's copy out.
         metrics.config().meterFilter(MeterFilter.denyNameStartsWith("kafka.herald."));
-        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
-        streamsMetrics.bindTo(metrics);
-        HeraldMeters heraldMeters = new HeraldMeters(streams, deadLetterTopic, metrics);
         JvmGcMetrics gc = new JvmGcMetrics();
         gc.bindTo(metrics);
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
-        HostInfo self = new HostInfo(config.advertisedHost(), config.advertisedPort());
-        KafkaStreamsCluster cluster = new KafkaStreamsCluster(streams, self);
-        ChangelogReplica replica = ChangelogReplica.start(Herald.clientConfig(config), config.applicationId(),
+        HttpApi api = HttpApi.bind(config.httpHost(), config.httpPort(), metrics,
+                config.topology().summaryRetention(), Clock.systemUTC());
+        return new HttpEndpoint(api, metrics, gc);
+    }
+
+    /** Starts answering queries over {@code streams}' stores, routed by its metadata, with the replicated lists. */
+    void attach(HeraldConfig config, KafkaStreams streams, HeraldSerdes serdes, String deadLetterTopic) {
+        streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(metrics);
+        heraldMeters = new HeraldMeters(streams, deadLetterTopic, metrics);
+        cluster = new KafkaStreamsCluster(streams, new HostInfo(config.advertisedHost(), config.advertisedPort()));
+        replica = ChangelogReplica.start(Herald.clientConfig(config), config.applicationId(),
                 serdes.campaign().deserializer(), serdes.schedulerState().deserializer(),
                 serdes.runSummary().deserializer());
-        HttpApi api;
-        try {
-            HeraldQueryService service = new HeraldQueryService(
-                    new LocalQueries(new KafkaStreamsStoreSource(streams)), cluster, Router.DEFAULT_PEER_TIMEOUT,
-                    replica);
-            api = HttpApi.start(config.httpHost(), config.httpPort(), service, metrics,
-                    config.topology().summaryRetention(), Clock.systemUTC());
-        } catch (RuntimeException e) {
-            replica.close();
-            throw e;
-        }
-        return new HttpEndpoint(api, replica, cluster, streamsMetrics, gc, heraldMeters);
+        api.attach(new HeraldQueryService(new LocalQueries(new KafkaStreamsStoreSource(streams)), cluster,
+                Router.DEFAULT_PEER_TIMEOUT, replica));
     }
 
     /** {@code next}, after the query routing has dropped what it knew of the previous rebalance's metadata. */
@@ -86,9 +82,16 @@ final class HttpEndpoint implements AutoCloseable {
     @Override
     public void close() {
         api.close();
-        replica.close();
-        heraldMeters.close();
-        streamsMetrics.close();
+        if (replica != null) {
+            replica.close();
+        }
+        if (heraldMeters != null) {
+            heraldMeters.close();
+        }
+        if (streamsMetrics != null) {
+            streamsMetrics.close();
+        }
         gcMetrics.close();
+        metrics.close();
     }
 }

@@ -24,8 +24,6 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,13 +55,11 @@ class HttpApiContractTest {
         herald = HeraldTestDriver.start(Scenario.START);
         Scenario.load(herald);
         metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        // The cluster must know its own address before the server binds, so pick a free port first.
-        int port = freePort();
-        self = "127.0.0.1:" + port;
-        HeraldQueryService service = new HeraldQueryService(
-                new LocalQueries(new DriverStoreSource(herald.driver())),
-                new SingleInstanceCluster(new HostInfo("127.0.0.1", port)));
-        api = HttpApi.start("127.0.0.1", port, service, metrics, RETENTION, Clock.fixed(NOW, ZoneOffset.UTC));
+        // Bound first on any free port, so the cluster can be told the address actually bound.
+        api = HttpApi.bind("127.0.0.1", 0, metrics, RETENTION, Clock.fixed(NOW, ZoneOffset.UTC));
+        self = "127.0.0.1:" + api.port();
+        api.attach(new HeraldQueryService(new LocalQueries(new DriverStoreSource(herald.driver())),
+                new SingleInstanceCluster(new HostInfo("127.0.0.1", api.port()))));
     }
 
     @AfterEach
@@ -434,9 +430,4 @@ class HttpApiContractTest {
                 .setMessages(result == Result.SUCCESS ? 1 : 0).build());
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -43,7 +43,8 @@ public final class HttpApi implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
 
-    private final HeraldQueryService service;
+    /** Null between {@link #bind} and {@link #attach}: the instance is starting and answers 503. */
+    private volatile HeraldQueryService service;
     private final PrometheusMeterRegistry metrics;
     private final Duration summaryRetention;
     private final Clock clock;
@@ -51,9 +52,7 @@ public final class HttpApi implements AutoCloseable {
     private final Javalin app;
     private final ConnectionCounter connections = new ConnectionCounter();
 
-    private HttpApi(HeraldQueryService service, PrometheusMeterRegistry metrics, Duration summaryRetention,
-            Clock clock) {
-        this.service = Objects.requireNonNull(service, "service");
+    private HttpApi(PrometheusMeterRegistry metrics, Duration summaryRetention, Clock clock) {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.summaryRetention = Objects.requireNonNull(summaryRetention, "summaryRetention");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -73,7 +72,18 @@ public final class HttpApi implements AutoCloseable {
      */
     public static HttpApi start(String bindHost, int port, HeraldQueryService service,
             PrometheusMeterRegistry metrics, Duration summaryRetention, Clock clock) {
-        HttpApi api = new HttpApi(service, metrics, summaryRetention, clock);
+        HttpApi api = bind(bindHost, port, metrics, summaryRetention, clock);
+        api.attach(service);
+        return api;
+    }
+
+    /**
+     * Starts serving before there is anything to query, so an instance can learn the port it was given (port 0)
+     * and advertise it to Kafka Streams; until {@link #attach} every route but liveness and metrics answers 503.
+     */
+    public static HttpApi bind(String bindHost, int port, PrometheusMeterRegistry metrics,
+            Duration summaryRetention, Clock clock) {
+        HttpApi api = new HttpApi(metrics, summaryRetention, clock);
         api.app.start(bindHost, port);
         for (Connector connector : api.app.jettyServer().server().getConnectors()) {
             connector.addEventListener(api.connections);
@@ -85,6 +95,14 @@ public final class HttpApi implements AutoCloseable {
         return api;
     }
 
+    /** Starts answering from {@code service}; it is closed with this API. */
+    public void attach(HeraldQueryService service) {
+        if (this.service != null) {
+            throw new IllegalStateException("a query service is already attached");
+        }
+        this.service = Objects.requireNonNull(service, "service");
+    }
+
     /** The port actually bound. */
     public int port() {
         return app.port();
@@ -94,10 +112,19 @@ public final class HttpApi implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
-        service.close();
+        HeraldQueryService attached = service;
+        if (attached != null) {
+            attached.close();
+        }
     }
 
     private void routes() {
+        app.before(ctx -> {
+            if (service == null && !ctx.path().equals(ApiPaths.LIVE) && !ctx.path().equals(ApiPaths.METRICS)) {
+                unavailable(ctx, "instance is starting");
+                ctx.skipRemainingHandlers();
+            }
+        });
         app.get(ApiPaths.CAMPAIGNS, ctx -> gathered(ctx, service.campaigns(forwarded(ctx), maxLag(ctx))));
         app.get(ApiPaths.CAMPAIGN, ctx -> keyed(ctx, service.campaign(ctx.pathParam("id"), forwarded(ctx))));
         app.get(ApiPaths.CAMPAIGN_SUMMARY, ctx -> {
@@ -115,7 +142,7 @@ public final class HttpApi implements AutoCloseable {
         });
         app.get(ApiPaths.INSTANCES, ctx -> ok(ctx, json.write(service.instances())));
         app.get(ApiPaths.LIVE, ctx -> {
-            if (service.alive()) {
+            if (service == null || service.alive()) {
                 ok(ctx, json.write(Map.of("status", "UP")));
             } else {
                 problem(ctx, 503, Problem.UNAVAILABLE, "Service Unavailable",
