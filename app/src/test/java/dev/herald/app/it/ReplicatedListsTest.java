@@ -24,8 +24,8 @@ class ReplicatedListsTest {
     @Test
     void eachInstanceAnswersListsFromItsReplicaAsGatheringWould() throws Exception {
         try (HeraldFixture fixture = new HeraldFixture();
-             Herald a = fixture.start(fixture.settings("a", HeraldFixture.freePort(), PARTITIONS));
-             Herald b = fixture.start(fixture.settings("b", HeraldFixture.freePort(), PARTITIONS))) {
+             Herald a = fixture.start(fixture.settings("a", PARTITIONS));
+             Herald b = fixture.start(fixture.settings("b", PARTITIONS))) {
             HeraldFixture.awaitRunning(a, b);
             fixture.produce(fixture.topics.recipients(), Population.recipients(40));
             Map<String, Campaign> campaigns = new LinkedHashMap<>();
@@ -83,6 +83,7 @@ class ReplicatedListsTest {
     }
 
     private static boolean completed(HeraldFixture fixture, Herald herald, String campaignId) {
+        // A 404 until the campaign is processed, then 200: await asks again while this fails.
         JsonNode runs = fixture.get(herald, "/api/campaigns/" + campaignId + "/runs").path("runs");
         return runs.size() == 1 && runs.get(0).path("complete").asBoolean();
     }

@@ -21,7 +21,7 @@ class RestartTest {
     @Test
     void runInterruptedByAStopCompletesAfterRestartWithoutDuplicates() throws Exception {
         try (HeraldFixture fixture = new HeraldFixture()) {
-            Map<String, String> settings = fixture.settings("restart", HeraldFixture.freePort(), 2);
+            Map<String, String> settings = fixture.settings("restart", 2);
             Instant slot = Instant.parse("2026-05-01T09:00:00Z");
             String runPath = "/api/runs/" + URLEncoder.encode("slow@" + slot, StandardCharsets.UTF_8);
 
@@ -51,7 +51,7 @@ class RestartTest {
                 JsonNode summary = fixture.get(second, "/api/campaigns/slow/summary?window=1m");
                 assertThat(summary.path("totals").path("push").path("messages").asLong()).isEqualTo(push.size());
                 assertThat(summary.path("totals").path("mail").path("messages").asLong()).isEqualTo(mail.size());
-                assertThat(fixture.readCommitted(fixture.topics.runSummaries())).hasSize(1);
+                assertThat(fixture.readCommitted(fixture.topics.runSummaries(), 1)).hasSize(1);
             }
         }
     }

@@ -35,8 +35,8 @@ class TwoInstancesTest {
     @Test
     void anyInstanceAnswersForAnyKeyAndMultiPartitionRunsCompleteOnce() throws Exception {
         try (HeraldFixture fixture = new HeraldFixture();
-             Herald a = fixture.start(fixture.settings("a", HeraldFixture.freePort(), PARTITIONS));
-             Herald b = fixture.start(fixture.settings("b", HeraldFixture.freePort(), PARTITIONS))) {
+             Herald a = fixture.start(fixture.settings("a", PARTITIONS));
+             Herald b = fixture.start(fixture.settings("b", PARTITIONS))) {
             HeraldFixture.awaitRunning(a, b);
             HeraldFixture.await("both instances own tasks", () -> ownsRunTasks(a) && ownsRunTasks(b));
             fixture.produce(fixture.topics.recipients(), Population.recipients(RECIPIENTS));
@@ -48,7 +48,8 @@ class TwoInstancesTest {
             HeraldFixture.await("campaigns gathered from both", () -> fixture.get(a, "/api/campaigns")
                     .path("campaigns").size() == campaigns.size());
 
-            // Choose slots so that one run is owned by each instance: keyed lookups must then cross over.
+            // Slots chosen so that each instance owns one run when it starts; ownership may move later (a rebalance),
+            // so what is asserted below is that both instances answer from whoever owns the key at that moment.
             String runOnA = runOwnedBy(a, a, "c0");
             String runOnB = runOwnedBy(a, b, "c1");
             Map<String, ScheduleTick> ticks = new LinkedHashMap<>();
@@ -60,18 +61,20 @@ class TwoInstancesTest {
                 String path = "/api/runs/" + URLEncoder.encode(runId, StandardCharsets.UTF_8);
                 HeraldFixture.await("run " + runId + " completed", () -> fixture.getRaw(a, path).statusCode() == 200
                         && "COMPLETED".equals(fixture.get(a, path).path("status").asText()));
-                JsonNode viaA = fixture.get(a, path);
-                JsonNode viaB = fixture.get(b, path);
-                assertThat(viaA.path("servedBy").asText()).isEqualTo(viaB.path("servedBy").asText());
-                assertThat(viaA.path("expected")).isEqualTo(viaB.path("expected"));
-                assertThat(viaA.path("partitionsReported").asInt()).isEqualTo(PARTITIONS);
+                HeraldFixture.await("run " + runId + " served by its owner through either instance", () -> {
+                    String owner = ownerOf(a, runId);
+                    JsonNode viaA = fixture.get(a, path);
+                    JsonNode viaB = fixture.get(b, path);
+                    // One of the two answers was forwarded: only the owner's stores hold the run.
+                    assertThat(viaA.path("servedBy").asText()).isEqualTo(owner);
+                    assertThat(viaB.path("servedBy").asText()).isEqualTo(owner);
+                    assertThat(viaA.path("expected")).isEqualTo(viaB.path("expected"));
+                    assertThat(viaA.path("partitionsReported").asInt()).isEqualTo(PARTITIONS);
+                    return owner.equals(ownerOf(a, runId));
+                });
             }
             String aAddress = "127.0.0.1:" + a.httpPort();
             String bAddress = "127.0.0.1:" + b.httpPort();
-            assertThat(fixture.get(a, "/api/runs/" + URLEncoder.encode(runOnB, StandardCharsets.UTF_8))
-                    .path("servedBy").asText()).as("forwarded from a to b").isEqualTo(bAddress);
-            assertThat(fixture.get(b, "/api/runs/" + URLEncoder.encode(runOnA, StandardCharsets.UTF_8))
-                    .path("servedBy").asText()).as("forwarded from b to a").isEqualTo(aAddress);
 
             JsonNode list = fixture.get(b, "/api/campaigns");
             assertThat(list.path("partial").asBoolean()).isFalse();
@@ -84,9 +87,10 @@ class TwoInstancesTest {
             }
             assertThat(fixture.get(a, "/api/instances").path("instances").size()).isEqualTo(2);
 
-            List<ConsumerRecord<String, RunSummary>> completions = fixture.readCommitted(fixture.topics.runSummaries());
+            List<ConsumerRecord<String, RunSummary>> completions = fixture.readCommitted(fixture.topics.runSummaries(), 2);
             assertThat(completions).extracting(ConsumerRecord::key).containsExactlyInAnyOrder(runOnA, runOnB);
-            List<ConsumerRecord<String, PushMessage>> push = fixture.readCommitted(fixture.topics.pushOutbox());
+            List<ConsumerRecord<String, PushMessage>> push = fixture.readCommitted(fixture.topics.pushOutbox(),
+                    2 * (int) Population.expectedPushMessages(RECIPIENTS));
             assertThat(push).hasSize(2 * (int) Population.expectedPushMessages(RECIPIENTS));
             for (ConsumerRecord<String, RunSummary> completion : completions) {
                 RunSummary run = completion.value();
@@ -120,6 +124,13 @@ class TwoInstancesTest {
             tried.add(runId);
         }
         throw new AssertionError("no run id owned by " + wanted + " among " + tried.size());
+    }
+
+    /** The address of the instance that owns {@code runId}'s run summary now, by {@code asker}'s metadata. */
+    private static String ownerOf(Herald asker, String runId) {
+        HostInfo host = asker.streams().queryMetadataForKey(StoreNames.RUN_SUMMARY, runId,
+                Serdes.String().serializer()).activeHost();
+        return host.host() + ":" + host.port();
     }
 
     private static Instant instantOf(String runId) {

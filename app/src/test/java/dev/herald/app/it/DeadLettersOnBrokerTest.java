@@ -1,0 +1,117 @@
+package dev.herald.app.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.herald.app.Herald;
+import dev.herald.avro.Campaign;
+import dev.herald.avro.DeadLetter;
+import dev.herald.avro.PushMessage;
+import dev.herald.serdes.DeadLetterHeaders;
+import dev.herald.topology.errors.DeadLetterHandler;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.Test;
+
+/**
+ * On a real broker, one bad record on each input topic becomes one committed dead letter carrying its bytes, the
+ * partition and offset it was read from and the failing stage, readable through the HTTP registry client; the good
+ * records around them still flow.
+ */
+class DeadLettersOnBrokerTest {
+    private static final byte[] NOT_AVRO = "{\"id\": \"json?\"}".getBytes(StandardCharsets.UTF_8);
+    /** Confluent framing with a schema id no registry has. */
+    private static final byte[] UNKNOWN_SCHEMA = {0, 0, 0, 0x7f, 0x7f, 2, 3};
+    private static final byte[] TRUNCATED = {0, 0};
+
+    @Test
+    void oneBadRecordPerInputTopicIsOneCommittedDeadLetterWithItsSourceAndBytes() throws Exception {
+        try (HeraldFixture fixture = new HeraldFixture();
+             Herald herald = fixture.start(fixture.settings("dead", 2))) {
+            HeraldFixture.awaitRunning(herald);
+            String campaigns = fixture.topics.campaigns().name();
+            String recipients = fixture.topics.recipients().name();
+            String ticks = fixture.topics.scheduleTicks().name();
+
+            Map<String, Bad> bad = new LinkedHashMap<>();
+            bad.put(campaigns, new Bad(key("c1"), NOT_AVRO, fixture.produceRaw(campaigns, 0, key("c1"), NOT_AVRO)));
+            bad.put(recipients, new Bad(key("r1"), UNKNOWN_SCHEMA,
+                    fixture.produceRaw(recipients, 1, key("r1"), UNKNOWN_SCHEMA)));
+            bad.put(ticks, new Bad(key("c1"), TRUNCATED, fixture.produceRaw(ticks, 0, key("c1"), TRUNCATED)));
+            // Readable, but not a valid campaign: fails in processing, not in deserialization.
+            Campaign invalid = Campaign.newBuilder(Population.campaign("c2", null)).setId("not-c2").build();
+            byte[] invalidBytes = fixture.topics.campaigns().valueSerde().serializer().serialize(campaigns, invalid);
+            RecordMetadata invalidAt = fixture.produceRaw(campaigns, 0, key("c2"), invalidBytes);
+
+            fixture.produce(fixture.topics.recipients(), Population.recipients(3));
+            fixture.produce(fixture.topics.campaigns(), Map.of("c1", Population.campaign("c1", null)));
+            HeraldFixture.await("the good campaign is visible",
+                    () -> fixture.getRaw(herald, "/api/campaigns/c1").statusCode() == 200);
+            fixture.produce(fixture.topics.scheduleTicks(),
+                    Map.of("c1", Population.tick("c1", Instant.parse("2026-05-01T09:00:00Z"))));
+
+            List<ConsumerRecord<byte[], DeadLetter>> dead = fixture.readCommitted(fixture.topics.deadLetters(), 4);
+            assertThat(dead).hasSize(4);
+            for (Map.Entry<String, Bad> expected : bad.entrySet()) {
+                Bad record = expected.getValue();
+                ConsumerRecord<byte[], DeadLetter> letter = from(dead, record.at());
+                assertThat(letter.value().getStage()).isEqualTo(DeadLetterHandler.STAGE_DESERIALIZATION);
+                assertThat(array(letter.value().getValue())).isEqualTo(record.value());
+                assertThat(array(letter.value().getKey())).isEqualTo(record.key());
+                assertThat(letter.key()).isEqualTo(record.key());
+                assertThat(letter.value().getErrorClass()).endsWith("SerializationException");
+                assertThat(header(letter, DeadLetterHeaders.STAGE)).isEqualTo("deserialization");
+                assertThat(header(letter, DeadLetterHeaders.SOURCE)).isEqualTo(
+                        expected.getKey() + "-" + record.at().partition() + "@" + record.at().offset());
+            }
+            ConsumerRecord<byte[], DeadLetter> processing = from(dead, invalidAt);
+            assertThat(processing.value().getStage()).isEqualTo(DeadLetterHandler.STAGE_PROCESSING);
+            assertThat(processing.value().getProcessorNode()).isEqualTo("campaigns-validate");
+            assertThat(processing.value().getErrorMessage()).contains("differs from its id");
+            assertThat(array(processing.value().getValue())).isEqualTo(invalidBytes);
+            assertThat(header(processing, DeadLetterHeaders.STAGE)).isEqualTo("processing");
+
+            // Dead letters did not stop the partitions they were read from: the good records behind them flowed.
+            List<ConsumerRecord<String, PushMessage>> push = fixture.readCommitted(fixture.topics.pushOutbox(),
+                    (int) Population.expectedPushMessages(3));
+            assertThat(push).hasSize((int) Population.expectedPushMessages(3)).isNotEmpty();
+            assertThat(fixture.readCommitted(fixture.topics.deadLetters())).as("no dead letter for good records")
+                    .hasSize(4);
+        }
+    }
+
+    private record Bad(byte[] key, byte[] value, RecordMetadata at) {
+    }
+
+    private static ConsumerRecord<byte[], DeadLetter> from(List<ConsumerRecord<byte[], DeadLetter>> dead,
+            RecordMetadata at) {
+        return dead.stream()
+                .filter(d -> at.topic().equals(d.value().getTopic()) && d.value().getPartition() == at.partition()
+                        && d.value().getOffset() == at.offset())
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no dead letter for " + at + " among " + dead.stream()
+                        .map(d -> d.value().getTopic() + "-" + d.value().getPartition() + "@" + d.value().getOffset())
+                        .toList()));
+    }
+
+    private static byte[] key(String id) {
+        return id.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] array(ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
+    }
+
+    private static String header(ConsumerRecord<?, ?> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}
