@@ -12,8 +12,11 @@ import dev.herald.query.store.LocalQueries;
 import dev.herald.query.store.StoreSource;
 import dev.herald.topology.HeraldTestDriver;
 import dev.herald.topology.RunIds;
+import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -129,6 +132,45 @@ class PeerCallsTest {
         assertThat(campaigns.json().get("campaigns").findValuesAsText("id")).containsExactly("alpha");
         assertThat(took).as("one deadline for all three peers").isGreaterThanOrEqualTo(PEER_TIMEOUT)
                 .isLessThan(PEER_TIMEOUT.multipliedBy(2).plusMillis(500));
+    }
+
+    @Test
+    void peersAnsweringErrorsOrGarbageMakeGathersPartialAndTheirKeysUnavailable() throws Exception {
+        HttpApi a = start("A", stores(List.of("r1"), "alpha"), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        HttpServer failing = broken("B", 500, "text/html", "<html>Internal Server Error</html>");
+        HttpServer garbled = broken("C", 200, "application/json", "{\"campaigns\": [tru");
+        directory.own("beta", "B");
+        directory.own("gamma", "C");
+        try {
+            HttpCalls.Reply campaigns = http.get(a.port(), "/api/campaigns");
+
+            assertThat(campaigns.status()).isEqualTo(200);
+            assertThat(campaigns.json().get("partial").asBoolean()).isTrue();
+            assertThat(texts(campaigns.json().get("missing"))).containsExactlyInAnyOrder(
+                    "127.0.0.1:" + failing.getAddress().getPort(), "127.0.0.1:" + garbled.getAddress().getPort());
+            assertThat(campaigns.json().get("campaigns").findValuesAsText("id")).containsExactly("alpha");
+            // A key whose owner answers nonsense is unavailable (retry), never a 500 or the peer's body passed on.
+            assertProblem(http.get(a.port(), "/api/campaigns/beta"), 503, "/api/campaigns/beta");
+            assertProblem(http.get(a.port(), "/api/campaigns/gamma"), 503, "/api/campaigns/gamma");
+        } finally {
+            failing.stop(0);
+            garbled.stop(0);
+        }
+    }
+
+    /** A peer at {@code name}'s address that answers every request with {@code status} and {@code body}. */
+    private HttpServer broken(String name, int status, String contentType, String body) throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        server.createContext("/", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", contentType);
+            exchange.sendResponseHeaders(status, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        server.start();
+        directory.listen(name, server.getAddress().getPort());
+        return server;
     }
 
     @Test

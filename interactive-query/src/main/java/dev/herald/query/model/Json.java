@@ -3,6 +3,8 @@ package dev.herald.query.model;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -100,6 +102,22 @@ public final class Json {
 
     private static UncheckedIOException notAnAnswer(Exception e) {
         return new UncheckedIOException(new IOException("not a JSON object answer: " + e.getMessage(), e));
+    }
+
+    /**
+     * Whether {@code body} is one well-formed JSON object and nothing else: checked by streaming over its tokens,
+     * which costs a fraction of reading it into values, so a relayed answer can be vouched for cheaply.
+     */
+    public boolean isObject(byte[] body) {
+        try (JsonParser parser = mapper.getFactory().createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            parser.skipChildren();
+            return parser.nextToken() == null;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** The detail of a problem+json answer, if there is one. */

@@ -177,7 +177,12 @@ public final class Router implements AutoCloseable {
                         + failure(failure));
             }
             if (reply.status() == 200) {
-                // The owner's JSON is the answer: relayed as it is, not read and written again.
+                if (!json.isObject(reply.body())) {
+                    log.debug("Owner {} of {} answered 200 with a body that is not a JSON object", address, what);
+                    return Answer.unavailable("instance " + address + ", owner of " + what
+                            + ", answered unreadable JSON");
+                }
+                // The owner's JSON is the answer: relayed as it is (checked well-formed), not read and written again.
                 return Answer.found(new Relayed<>(reply.body(), address, query.type(), json));
             }
             String detail = json.problemDetail(reply.body());

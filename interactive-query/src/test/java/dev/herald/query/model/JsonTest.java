@@ -23,6 +23,15 @@ class JsonTest {
     private final ObjectMapper plain = new ObjectMapper();
 
     @Test
+    void onlyOneWellFormedObjectPassesAsARelayableBody() {
+        assertThat(json.isObject(json.writeServed(new Served<>(RUN, "10.0.0.1:8080")).getBytes(StandardCharsets.UTF_8)))
+                .isTrue();
+        for (String bad : List.of("", "{\"a\": [tru", "[1, 2]", "\"text\"", "{} {}", "<html>error</html>", "{\"a\":1")) {
+            assertThat(json.isObject(bad.getBytes(StandardCharsets.UTF_8))).as(bad).isFalse();
+        }
+    }
+
+    @Test
     void aServedValueIsWrittenAsItsOwnFieldsPlusServedBy() throws Exception {
         JsonNode body = plain.readTree(json.writeServed(new Served<>(RUN, "10.0.0.1:8080")));
 
