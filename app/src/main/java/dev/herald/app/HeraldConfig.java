@@ -1,5 +1,6 @@
 package dev.herald.app;
 
+import dev.herald.query.routing.ApiToken;
 import dev.herald.topology.HeraldTopologyConfig;
 import dev.herald.topology.InvalidParameterException;
 import java.io.IOException;
@@ -46,6 +47,8 @@ public record HeraldConfig(
         int demoRecipients,
         int embeddedKafkaPort,
         int embeddedRegistryPort,
+        ApiToken apiToken,
+        boolean metricsNeedToken,
         HeraldTopologyConfig topology,
         Map<String, String> kafka) {
 
@@ -77,7 +80,10 @@ public record HeraldConfig(
         DEMO("herald.demo", "auto"),
         DEMO_RECIPIENTS("herald.demo.recipients", "100000"),
         EMBEDDED_KAFKA_PORT("herald.embedded.kafka.port", "19092"),
-        EMBEDDED_REGISTRY_PORT("herald.embedded.registry.port", "18081");
+        EMBEDDED_REGISTRY_PORT("herald.embedded.registry.port", "18081"),
+        HTTP_AUTH_TOKEN("herald.http.auth.token", ""),
+        HTTP_AUTH_TOKEN_FILE("herald.http.auth.token.file", ""),
+        HTTP_AUTH_METRICS("herald.http.auth.metrics", "false");
 
         final String key;
         final String defaultValue;
@@ -187,8 +193,41 @@ public record HeraldConfig(
                 s.positiveInt(Setting.DEMO_RECIPIENTS),
                 s.port(Setting.EMBEDDED_KAFKA_PORT, true),
                 s.port(Setting.EMBEDDED_REGISTRY_PORT, true),
+                apiToken(s),
+                s.bool(Setting.HTTP_AUTH_METRICS),
                 topology,
                 Map.copyOf(kafka));
+    }
+
+    /** The token from the setting or from the file it names (one of the two), or none: the API is then open. */
+    private static ApiToken apiToken(Values s) {
+        String inline = s.text(Setting.HTTP_AUTH_TOKEN);
+        String file = s.text(Setting.HTTP_AUTH_TOKEN_FILE);
+        if (!inline.isEmpty() && !file.isEmpty()) {
+            throw new ConfigException(Setting.HTTP_AUTH_TOKEN_FILE.key, "and " + Setting.HTTP_AUTH_TOKEN.key
+                    + " are both set: give the token one way");
+        }
+        Setting source = file.isEmpty() ? Setting.HTTP_AUTH_TOKEN : Setting.HTTP_AUTH_TOKEN_FILE;
+        String token = inline;
+        if (!file.isEmpty()) {
+            try {
+                token = Files.readString(Path.of(file)).strip();
+            } catch (IOException | RuntimeException e) {
+                throw new ConfigException(source.key, "file " + file + " cannot be read");
+            }
+            if (token.isEmpty()) {
+                throw new ConfigException(source.key, "file " + file + " is empty");
+            }
+        }
+        if (token.isEmpty()) {
+            return ApiToken.NONE;
+        }
+        try {
+            return ApiToken.of(token);
+        } catch (IllegalArgumentException e) {
+            // The message says what is wrong with it, never the token.
+            throw new ConfigException(source.key, e.getMessage());
+        }
     }
 
     /** A parameter the topology or the topic setup rejected, as the problem of the setting behind it. */
@@ -213,14 +252,14 @@ public record HeraldConfig(
     public HeraldConfig withServers(String bootstrap, String registryUrl) {
         return new HeraldConfig(bootstrap, registryUrl, applicationId, stateDir, dataDir, httpHost, httpPort,
                 advertisedHost, advertisedPort, topicPrefix, campaignPartitions, demo, demoRecipients,
-                embeddedKafkaPort, embeddedRegistryPort, topology, kafka);
+                embeddedKafkaPort, embeddedRegistryPort, apiToken, metricsNeedToken, topology, kafka);
     }
 
     /** This configuration advertising {@code port}: the HTTP port bound when {@code herald.http.port} was 0. */
     public HeraldConfig withAdvertisedPort(int port) {
         return new HeraldConfig(bootstrapServers, schemaRegistryUrl, applicationId, stateDir, dataDir, httpHost, httpPort,
                 advertisedHost, port, topicPrefix, campaignPartitions, demo, demoRecipients,
-                embeddedKafkaPort, embeddedRegistryPort, topology, kafka);
+                embeddedKafkaPort, embeddedRegistryPort, apiToken, metricsNeedToken, topology, kafka);
     }
 
     private static Map<String, String> parseFlags(String... args) {
@@ -294,6 +333,14 @@ public record HeraldConfig(
                 throw new ConfigException(setting.key, "must not be empty");
             }
             return v;
+        }
+
+        boolean bool(Setting setting) {
+            String v = text(setting).toLowerCase();
+            if (!v.equals("true") && !v.equals("false")) {
+                throw new ConfigException(setting.key, "must be true or false (was '" + all.get(setting.key) + "')");
+            }
+            return v.equals("true");
         }
 
         int positiveInt(Setting setting) {

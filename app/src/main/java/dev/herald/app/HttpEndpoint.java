@@ -53,6 +53,7 @@ final class HttpEndpoint implements AutoCloseable {
         new JvmThreadMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
         HttpApi api = HttpApi.bind(config.httpHost(), config.httpPort(), metrics,
+                new HttpApi.Access(config.apiToken(), config.metricsNeedToken()),
                 config.topology().summaryRetention(), Clock.systemUTC());
         return new HttpEndpoint(api, metrics, gc);
     }
@@ -67,7 +68,7 @@ final class HttpEndpoint implements AutoCloseable {
                 serdes.campaign().deserializer(), serdes.schedulerState().deserializer(),
                 serdes.runSummary().deserializer());
         api.attach(new HeraldQueryService(new LocalQueries(new KafkaStreamsStoreSource(streams)), cluster,
-                Router.DEFAULT_PEER_TIMEOUT, replica));
+                Router.DEFAULT_PEER_TIMEOUT, replica, config.apiToken()));
     }
 
     /** {@code next}, after the query routing has dropped what it knew of the previous rebalance's metadata. */

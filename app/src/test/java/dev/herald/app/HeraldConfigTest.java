@@ -132,4 +132,30 @@ class HeraldConfigTest {
         assertThat(config.topology().summaryGrace()).isEqualTo(Duration.ofMinutes(5));
         assertThat(config.demoRecipients()).isEqualTo(100_000);
     }
+
+    @Test
+    void apiTokenComesFromTheSettingOrAFileAndIsNeverPrinted(@TempDir Path dir) throws IOException {
+        assertThat(HeraldConfig.load(Map.of()).apiToken().required()).as("open by default").isFalse();
+
+        HeraldConfig inline = HeraldConfig.load(Map.of("HERALD_HTTP_AUTH_TOKEN", "t0ken-from-env"));
+        assertThat(inline.apiToken().admits("Bearer t0ken-from-env")).isTrue();
+        assertThat(inline.toString()).doesNotContain("t0ken-from-env");
+        assertThat(inline.metricsNeedToken()).isFalse();
+
+        Path file = dir.resolve("token");
+        Files.writeString(file, "t0ken-from-file\n");
+        HeraldConfig fromFile = HeraldConfig.load(Map.of(), "--http.auth.token.file=" + file,
+                "--http.auth.metrics=true");
+        assertThat(fromFile.apiToken().admits("Bearer t0ken-from-file")).isTrue();
+        assertThat(fromFile.metricsNeedToken()).isTrue();
+
+        assertThatThrownBy(() -> HeraldConfig.load(Map.of("HERALD_HTTP_AUTH_TOKEN", "a b")))
+                .hasMessageStartingWith("herald.http.auth.token ").hasMessageNotContaining("a b");
+        assertThatThrownBy(() -> HeraldConfig.load(Map.of("HERALD_HTTP_AUTH_TOKEN", "x",
+                "HERALD_HTTP_AUTH_TOKEN_FILE", file.toString()))).hasMessageStartingWith("herald.http.auth.token.file");
+        assertThatThrownBy(() -> HeraldConfig.load(Map.of("HERALD_HTTP_AUTH_TOKEN_FILE", dir.resolve("none").toString())))
+                .hasMessageStartingWith("herald.http.auth.token.file");
+        assertThatThrownBy(() -> HeraldConfig.load(Map.of("HERALD_HTTP_AUTH_METRICS", "yes")))
+                .hasMessageStartingWith("herald.http.auth.metrics");
+    }
 }

@@ -16,6 +16,7 @@ import dev.herald.query.model.RunList;
 import dev.herald.query.model.RunProgress;
 import dev.herald.query.model.SummaryOverview;
 import dev.herald.query.model.Totals;
+import dev.herald.query.routing.ApiToken;
 import dev.herald.query.routing.Cluster;
 import dev.herald.query.routing.GatherQuery;
 import dev.herald.query.routing.Gathered;
@@ -64,10 +65,16 @@ public final class HeraldQueryService implements AutoCloseable {
 
     /** @param replica the lists this instance keeps whole, for requests that accept them ({@code maxLag}) */
     public HeraldQueryService(LocalQueries local, Cluster cluster, Duration peerTimeout, ReplicatedLists replica) {
+        this(local, cluster, peerTimeout, replica, ApiToken.NONE);
+    }
+
+    /** @param token the API token this instance's calls to the others carry */
+    public HeraldQueryService(LocalQueries local, Cluster cluster, Duration peerTimeout, ReplicatedLists replica,
+            ApiToken token) {
         this.local = Objects.requireNonNull(local, "local");
         this.cluster = Objects.requireNonNull(cluster, "cluster");
         this.replica = Objects.requireNonNull(replica, "replica");
-        this.router = new Router(cluster, peerTimeout);
+        this.router = new Router(cluster, peerTimeout, token);
     }
 
     public boolean ready() {

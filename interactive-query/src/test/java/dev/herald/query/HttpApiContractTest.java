@@ -56,7 +56,7 @@ class HttpApiContractTest {
         Scenario.load(herald);
         metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // Bound first on any free port, so the cluster can be told the address actually bound.
-        api = HttpApi.bind("127.0.0.1", 0, metrics, RETENTION, Clock.fixed(NOW, ZoneOffset.UTC));
+        api = HttpApi.bind("127.0.0.1", 0, metrics, HttpApi.Access.OPEN, RETENTION, Clock.fixed(NOW, ZoneOffset.UTC));
         self = "127.0.0.1:" + api.port();
         api.attach(new HeraldQueryService(new LocalQueries(new DriverStoreSource(herald.driver())),
                 new SingleInstanceCluster(new HostInfo("127.0.0.1", api.port()))));

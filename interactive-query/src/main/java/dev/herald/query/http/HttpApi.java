@@ -12,6 +12,7 @@ import dev.herald.query.model.Json;
 import dev.herald.query.model.Keyed;
 import dev.herald.query.model.Relayed;
 import dev.herald.query.model.Served;
+import dev.herald.query.routing.ApiToken;
 import dev.herald.query.routing.ForwardedHeader;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -46,13 +47,27 @@ public final class HttpApi implements AutoCloseable {
     /** Null between {@link #bind} and {@link #attach}: the instance is starting and answers 503. */
     private volatile HeraldQueryService service;
     private final PrometheusMeterRegistry metrics;
+    private final Access access;
     private final Duration summaryRetention;
     private final Clock clock;
     private final Json json = new Json();
     private final Javalin app;
     private final ConnectionCounter connections = new ConnectionCounter();
 
-    private HttpApi(PrometheusMeterRegistry metrics, Duration summaryRetention, Clock clock) {
+    /**
+     * Who may call the API: with a token, every {@code /api} route (and {@code /metrics} if {@code metrics}) needs
+     * {@code Authorization: Bearer <token>}; health endpoints stay open for orchestrators.
+     */
+    public record Access(ApiToken token, boolean metrics) {
+        public static final Access OPEN = new Access(ApiToken.NONE, false);
+
+        public Access {
+            Objects.requireNonNull(token, "token");
+        }
+    }
+
+    private HttpApi(PrometheusMeterRegistry metrics, Access access, Duration summaryRetention, Clock clock) {
+        this.access = Objects.requireNonNull(access, "access");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.summaryRetention = Objects.requireNonNull(summaryRetention, "summaryRetention");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -72,7 +87,7 @@ public final class HttpApi implements AutoCloseable {
      */
     public static HttpApi start(String bindHost, int port, HeraldQueryService service,
             PrometheusMeterRegistry metrics, Duration summaryRetention, Clock clock) {
-        HttpApi api = bind(bindHost, port, metrics, summaryRetention, clock);
+        HttpApi api = bind(bindHost, port, metrics, Access.OPEN, summaryRetention, clock);
         api.attach(service);
         return api;
     }
@@ -81,9 +96,9 @@ public final class HttpApi implements AutoCloseable {
      * Starts serving before there is anything to query, so an instance can learn the port it was given (port 0)
      * and advertise it to Kafka Streams; until {@link #attach} every route but liveness and metrics answers 503.
      */
-    public static HttpApi bind(String bindHost, int port, PrometheusMeterRegistry metrics,
+    public static HttpApi bind(String bindHost, int port, PrometheusMeterRegistry metrics, Access access,
             Duration summaryRetention, Clock clock) {
-        HttpApi api = new HttpApi(metrics, summaryRetention, clock);
+        HttpApi api = new HttpApi(metrics, access, summaryRetention, clock);
         api.app.start(bindHost, port);
         for (Connector connector : api.app.jettyServer().server().getConnectors()) {
             connector.addEventListener(api.connections);
@@ -120,6 +135,13 @@ public final class HttpApi implements AutoCloseable {
 
     private void routes() {
         app.before(ctx -> {
+            if (needsToken(ctx.path()) && !access.token().admits(ctx.header("Authorization"))) {
+                ctx.header("WWW-Authenticate", "Bearer realm=\"herald\"");
+                problem(ctx, 401, Problem.UNAUTHORIZED, "Unauthorized", ctx.header("Authorization") == null
+                        ? "this API needs 'Authorization: Bearer <token>'" : "the bearer token is not valid");
+                ctx.skipRemainingHandlers();
+                return;
+            }
             if (service == null && !ctx.path().equals(ApiPaths.LIVE) && !ctx.path().equals(ApiPaths.METRICS)) {
                 unavailable(ctx, "instance is starting");
                 ctx.skipRemainingHandlers();
@@ -174,6 +196,11 @@ public final class HttpApi implements AutoCloseable {
             // No stack trace or exception message: they may reveal internals.
             problem(ctx, 500, Problem.INTERNAL, "Internal Server Error", "an unexpected error occurred");
         });
+    }
+
+    private boolean needsToken(String path) {
+        return access.token().required()
+                && (path.startsWith("/api/") || path.equals("/api") || (access.metrics() && path.equals(ApiPaths.METRICS)));
     }
 
     private static boolean forwarded(Context ctx) {

@@ -39,10 +39,12 @@ final class Peers implements AutoCloseable {
 
     private final HttpClient http;
     private final Supplier<String> self;
+    private final ApiToken token;
 
     /** @param self this instance's address, sent in the forwarded header so the peer's logs say who asked */
-    Peers(Supplier<String> self, Duration connectTimeout) {
+    Peers(Supplier<String> self, Duration connectTimeout, ApiToken token) {
         this.self = self;
+        this.token = token;
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2);
         threads.setName("herald-peers");
         threads.setDaemon(true);
@@ -89,9 +91,10 @@ final class Peers implements AutoCloseable {
         CompletableFuture<Reply> reply = new CompletableFuture<>();
         Request call = http.newRequest(uri)
                 .method(HttpMethod.GET)
-                .headers(headers -> headers
-                        .put(ForwardedHeader.NAME, self.get())
-                        .put(HttpHeader.ACCEPT, "application/json"))
+                .headers(headers -> {
+                    headers.put(ForwardedHeader.NAME, self.get()).put(HttpHeader.ACCEPT, "application/json");
+                    token.authorization().ifPresent(value -> headers.put(HttpHeader.AUTHORIZATION, value));
+                })
                 // One total timeout: connecting, sending, waiting and reading the body all count against it.
                 .timeout(remaining, TimeUnit.NANOSECONDS);
         call.send(new BufferingResponseListener(MAX_BODY_BYTES) {

@@ -41,9 +41,14 @@ public final class Router implements AutoCloseable {
 
     /** @param peerTimeout how long to wait for another instance before calling it missing (or the key unavailable) */
     public Router(Cluster cluster, Duration peerTimeout) {
+        this(cluster, peerTimeout, ApiToken.NONE);
+    }
+
+    /** @param token the bearer token calls to other instances carry (the deployment's shared API token) */
+    public Router(Cluster cluster, Duration peerTimeout, ApiToken token) {
         this.cluster = Objects.requireNonNull(cluster, "cluster");
         this.peerTimeout = Objects.requireNonNull(peerTimeout, "peerTimeout");
-        this.peers = new Peers(this::self, peerTimeout);
+        this.peers = new Peers(this::self, peerTimeout, Objects.requireNonNull(token, "token"));
     }
 
     /** This instance's {@code host:port}. */
