@@ -75,6 +75,7 @@ public final class HttpApi implements AutoCloseable {
             config.showJavalinBanner = false;
             config.startupWatcherEnabled = false;
             config.http.defaultContentType = JSON;
+            config.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
         });
         routes();
     }

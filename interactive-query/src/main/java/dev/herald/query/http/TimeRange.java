@@ -8,6 +8,11 @@ import java.time.format.DateTimeParseException;
 /** The from/to of a summary request, parsed, defaulted and checked against what the stores still hold. */
 record TimeRange(Instant from, Instant to) {
     static final Duration DEFAULT_SPAN = Duration.ofHours(24);
+    /**
+     * The latest instant a range may name: later ones (ISO-8601 allows year 999999999) would overflow the
+     * milliseconds of a window fetch; nothing is stored that late, so the answer is the same.
+     */
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
 
     /**
      * Defaults: {@code to} now, {@code from} 24 hours before {@code to} but not before the retention limit.
@@ -21,12 +26,17 @@ record TimeRange(Instant from, Instant to) {
         Instant to = instant("to", toParam);
         if (to == null) {
             to = now;
+        } else if (to.isAfter(LATEST)) {
+            to = LATEST;
         }
         if (checkRetention && to.isBefore(oldest)) {
             throw new BadRequestException("to (" + to + ") is beyond retention of " + iso(retention)
                     + ": the oldest queryable instant is " + oldest);
         }
         Instant from = instant("from", fromParam);
+        if (from != null && from.isAfter(LATEST)) {
+            from = LATEST;
+        }
         if (from == null) {
             from = to.minus(DEFAULT_SPAN);
             if (from.isBefore(oldest)) {
