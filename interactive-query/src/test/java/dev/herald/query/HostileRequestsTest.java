@@ -125,9 +125,9 @@ class HostileRequestsTest {
     @Provide
     Arbitrary<String> paths() {
         // Summary routes weigh more: their range parameters reach the stores' arithmetic.
-        Arbitrary<String> route = Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(3, Arbitraries.of(ROUTES)),
+        Arbitrary<String> routes = Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(3, Arbitraries.of(ROUTES)),
                 net.jqwik.api.Tuple.of(2, Arbitraries.of("/api/campaigns/{}/summary", "/api/summary")));
-        return Combinators.combine(route, segment(), segment())
+        return Combinators.combine(routes, segment(), segment())
                 .as((route, first, second) -> route.replaceFirst("\\{}", first).replaceFirst("\\{}", second));
     }
 
