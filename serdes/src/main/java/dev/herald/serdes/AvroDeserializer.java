@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
@@ -87,6 +88,18 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
                 throw new SchemaRegistryException(message, e.httpStatus(), e.errorCode(), e);
             }
             throw new SerializationException(message, e);
+        }
+        // Avro's resolving reader ignores the top-level record name: a Campaign whose fields happen to cover a
+        // Recipient's required ones would be read as a Recipient. Check the pair as the registry would, names too.
+        SchemaCompatibility.SchemaPairCompatibility compatibility =
+                SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writerSchema);
+        if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+            throw new SerializationException("Cannot read " + what + " from topic '" + topic + "' as "
+                    + type.getName() + ": writer schema id " + id + " (" + writerSchema.getFullName()
+                    + ") cannot be read as " + readerSchema.getFullName() + ": "
+                    + compatibility.getResult().getIncompatibilities().stream()
+                            .map(i -> i.getType() + " at " + i.getLocation() + " (" + i.getMessage() + ")")
+                            .toList());
         }
         SpecificDatumReader<T> created = new SpecificDatumReader<>(writerSchema, readerSchema, model);
         SpecificDatumReader<T> raced = readersById.putIfAbsent(id, created);

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.herald.avro.Campaign;
 import dev.herald.avro.FanoutReport;
 import dev.herald.avro.Outcome;
+import dev.herald.avro.Recipient;
 import java.util.Arrays;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -28,6 +29,21 @@ class AvroDeserializerErrorsTest {
                 .isInstanceOf(SerializationException.class)
                 .hasMessageContaining("'outcomes'")
                 .hasMessageContaining("magic byte 0x7b");
+    }
+
+    @Test
+    void aRecordOfAnotherTypeIsRefusedEvenWhenItsFieldsCoverTheReadersRequiredOnes() {
+        // Avro's resolving reader alone would read a Campaign as a Recipient (id is the only required field both
+        // have): a campaign produced to the recipients topic would become a recipient.
+        byte[] campaign = AvroSerde.forValue(Campaign.class, registry).serializer()
+                .serialize("recipients", TestRecords.minimalCampaign());
+
+        assertThatThrownBy(() -> AvroSerde.forValue(Recipient.class, registry).deserializer()
+                .deserialize("recipients", campaign))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("'recipients'")
+                .hasMessageContaining("dev.herald.avro.Campaign")
+                .hasMessageContaining("NAME_MISMATCH");
     }
 
     @Test

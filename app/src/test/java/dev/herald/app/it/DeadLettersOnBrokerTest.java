@@ -86,6 +86,90 @@ class DeadLettersOnBrokerTest {
         }
     }
 
+    /**
+     * A corpus of malformed records on every input topic (issue-style hostile input): each lands in dead-letters
+     * with its bytes, the instance stays RUNNING, and a valid record after them is processed.
+     */
+    @Test
+    void malformedCorpusOnEveryInputTopicIsDeadLetteredAndTheInstanceKeepsRunning() throws Exception {
+        try (HeraldFixture fixture = new HeraldFixture();
+             Herald herald = fixture.start(fixture.settings("corpus", 2))) {
+            HeraldFixture.awaitRunning(herald);
+            String campaigns = fixture.topics.campaigns().name();
+            String recipients = fixture.topics.recipients().name();
+            String ticks = fixture.topics.scheduleTicks().name();
+            byte[] validCampaign = fixture.topics.campaigns().valueSerde().serializer()
+                    .serialize(campaigns, Population.campaign("c9", null));
+            byte[] validRecipient = fixture.topics.recipients().valueSerde().serializer()
+                    .serialize(recipients, Population.recipients(1).values().iterator().next());
+            byte[] validTick = fixture.topics.scheduleTicks().valueSerde().serializer()
+                    .serialize(ticks, Population.tick("c9", Instant.parse("2026-05-01T09:00:00Z")));
+            byte[] wrongMagic = validCampaign.clone();
+            wrongMagic[0] = 1;
+            byte[] oversized = new byte[900_000];
+            java.util.Arrays.fill(oversized, (byte) 'x');
+
+            List<Corpus> corpus = new java.util.ArrayList<>();
+            for (String topic : List.of(campaigns, recipients, ticks)) {
+                corpus.add(new Corpus(topic, "not Avro", key("k1"), NOT_AVRO));
+                corpus.add(new Corpus(topic, "wrong magic byte", key("k2"), wrongMagic));
+                corpus.add(new Corpus(topic, "unknown schema id", key("k3"), UNKNOWN_SCHEMA));
+                corpus.add(new Corpus(topic, "oversized garbage", key("k4"), oversized));
+            }
+            // A registered schema of another record: readable, but not as this topic's record.
+            corpus.add(new Corpus(campaigns, "a tick's schema", key("c9"), validTick));
+            corpus.add(new Corpus(recipients, "a campaign's schema", key("c9"), validCampaign));
+            corpus.add(new Corpus(ticks, "a recipient's schema", key("c9"), validRecipient));
+            // A null key (a join would drop it) and a tick without a value (ticks have no tombstones). The compacted
+            // campaigns and recipients topics refuse null keys at the broker already.
+            corpus.add(new Corpus(ticks, "null key", null, validTick));
+            corpus.add(new Corpus(ticks, "null value", key("c9"), null));
+            // A key that is not the record's id.
+            corpus.add(new Corpus(campaigns, "wrong key", key("other"), validCampaign));
+            corpus.add(new Corpus(recipients, "wrong key", key("other"), validRecipient));
+            corpus.add(new Corpus(ticks, "wrong key", key("other"), validTick));
+            for (Corpus c : corpus) {
+                c.at = fixture.produceRaw(c.topic, 0, c.key, c.value);
+            }
+
+            List<ConsumerRecord<byte[], DeadLetter>> dead = fixture.readCommitted(fixture.topics.deadLetters(),
+                    corpus.size());
+            for (Corpus c : corpus) {
+                ConsumerRecord<byte[], DeadLetter> letter = from(dead, c.at);
+                assertThat(letter.value().getValue() == null ? null : array(letter.value().getValue()))
+                        .as(c.what + " on " + c.topic).isEqualTo(c.value);
+                assertThat(letter.value().getErrorClass()).as(c.what + " on " + c.topic).isNotBlank();
+            }
+            assertThat(dead).as("one dead letter per malformed record").hasSize(corpus.size());
+            assertThat(herald.streams().state()).isEqualTo(org.apache.kafka.streams.KafkaStreams.State.RUNNING);
+
+            fixture.produce(fixture.topics.recipients(), Population.recipients(3));
+            fixture.produce(fixture.topics.campaigns(), Map.of("c1", Population.campaign("c1", null)));
+            HeraldFixture.await("a valid campaign after the corpus is processed",
+                    () -> fixture.getRaw(herald, "/api/campaigns/c1").statusCode() == 200);
+            fixture.produce(fixture.topics.scheduleTicks(),
+                    Map.of("c1", Population.tick("c1", Instant.parse("2026-05-01T09:00:00Z"))));
+            assertThat(fixture.readCommitted(fixture.topics.pushOutbox(), (int) Population.expectedPushMessages(3)))
+                    .hasSize((int) Population.expectedPushMessages(3));
+        }
+    }
+
+    /** One malformed record: what it is, where it went and where it landed. */
+    private static final class Corpus {
+        final String topic;
+        final String what;
+        final byte[] key;
+        final byte[] value;
+        RecordMetadata at;
+
+        Corpus(String topic, String what, byte[] key, byte[] value) {
+            this.topic = topic;
+            this.what = what;
+            this.key = key;
+            this.value = value;
+        }
+    }
+
     private record Bad(byte[] key, byte[] value, RecordMetadata at) {
     }
 
