@@ -141,6 +141,9 @@ public final class Herald implements AutoCloseable {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.advertised());
+        // Standbys let keyed queries answer (flagged stale) while an instance is down, and make its tasks
+        // restore from a warm copy instead of the whole changelog.
+        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
         // Settings given as kafka.* win over Herald's defaults: they are the operator's explicit choice.
         props.putAll(clientConfig(config));
         return props;

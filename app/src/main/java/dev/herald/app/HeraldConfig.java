@@ -49,6 +49,7 @@ public record HeraldConfig(
         int embeddedRegistryPort,
         ApiToken apiToken,
         boolean metricsNeedToken,
+        int standbyReplicas,
         HeraldTopologyConfig topology,
         Map<String, String> kafka) {
 
@@ -83,7 +84,8 @@ public record HeraldConfig(
         EMBEDDED_REGISTRY_PORT("herald.embedded.registry.port", "18081"),
         HTTP_AUTH_TOKEN("herald.http.auth.token", ""),
         HTTP_AUTH_TOKEN_FILE("herald.http.auth.token.file", ""),
-        HTTP_AUTH_METRICS("herald.http.auth.metrics", "false");
+        HTTP_AUTH_METRICS("herald.http.auth.metrics", "false"),
+        STANDBY_REPLICAS("herald.standby.replicas", "1");
 
         final String key;
         final String defaultValue;
@@ -195,6 +197,7 @@ public record HeraldConfig(
                 s.port(Setting.EMBEDDED_REGISTRY_PORT, true),
                 apiToken(s),
                 s.bool(Setting.HTTP_AUTH_METRICS),
+                s.nonNegativeInt(Setting.STANDBY_REPLICAS),
                 topology,
                 Map.copyOf(kafka));
     }
@@ -252,14 +255,14 @@ public record HeraldConfig(
     public HeraldConfig withServers(String bootstrap, String registryUrl) {
         return new HeraldConfig(bootstrap, registryUrl, applicationId, stateDir, dataDir, httpHost, httpPort,
                 advertisedHost, advertisedPort, topicPrefix, campaignPartitions, demo, demoRecipients,
-                embeddedKafkaPort, embeddedRegistryPort, apiToken, metricsNeedToken, topology, kafka);
+                embeddedKafkaPort, embeddedRegistryPort, apiToken, metricsNeedToken, standbyReplicas, topology, kafka);
     }
 
     /** This configuration advertising {@code port}: the HTTP port bound when {@code herald.http.port} was 0. */
     public HeraldConfig withAdvertisedPort(int port) {
         return new HeraldConfig(bootstrapServers, schemaRegistryUrl, applicationId, stateDir, dataDir, httpHost, httpPort,
                 advertisedHost, port, topicPrefix, campaignPartitions, demo, demoRecipients,
-                embeddedKafkaPort, embeddedRegistryPort, apiToken, metricsNeedToken, topology, kafka);
+                embeddedKafkaPort, embeddedRegistryPort, apiToken, metricsNeedToken, standbyReplicas, topology, kafka);
     }
 
     private static Map<String, String> parseFlags(String... args) {
@@ -341,6 +344,18 @@ public record HeraldConfig(
                 throw new ConfigException(setting.key, "must be true or false (was '" + all.get(setting.key) + "')");
             }
             return v.equals("true");
+        }
+
+        int nonNegativeInt(Setting setting) {
+            try {
+                int v = Integer.parseInt(text(setting));
+                if (v < 0) {
+                    throw new ConfigException(setting.key, "must be 0 or more (was " + v + ")");
+                }
+                return v;
+            } catch (NumberFormatException e) {
+                throw new ConfigException(setting.key, "must be a whole number (was '" + all.get(setting.key) + "')");
+            }
         }
 
         int positiveInt(Setting setting) {

@@ -120,10 +120,16 @@ public final class HeraldQueryService implements AutoCloseable {
     }
 
     public CompletableFuture<Answer<Keyed<CampaignDetail>>> campaign(String id, boolean forwarded) {
+        return campaign(id, forwarded, OptionalLong.empty());
+    }
+
+    /** @param maxLag how far behind a replica may be to answer when the active copy cannot; empty: any */
+    public CompletableFuture<Answer<Keyed<CampaignDetail>>> campaign(String id, boolean forwarded,
+            OptionalLong maxLag) {
         KeyedQuery<CampaignDetail> query = KeyedQuery.of(new StoreKey(StoreNames.CAMPAIGNS, id),
                 PeerRequest.get(ApiPaths.campaign(id)), CampaignDetail.class, () -> local.campaign(id),
-                "campaign " + id + " not found");
-        return router.keyed(query, forwarded);
+                "campaign " + id + " not found").withReplica(partition -> local.replicaOf(partition).campaign(id));
+        return router.keyed(query, forwarded, maxLag);
     }
 
     /**
@@ -134,12 +140,19 @@ public final class HeraldQueryService implements AutoCloseable {
      */
     public CompletableFuture<Answer<Keyed<CampaignSummary>>> campaignSummary(String id, Granularity window,
             Instant from, Instant to, boolean forwarded) {
+        return campaignSummary(id, window, from, to, forwarded, OptionalLong.empty());
+    }
+
+    /** @param maxLag how far behind a replica may be to answer when the active copy cannot; empty: any */
+    public CompletableFuture<Answer<Keyed<CampaignSummary>>> campaignSummary(String id, Granularity window,
+            Instant from, Instant to, boolean forwarded, OptionalLong maxLag) {
         PeerRequest request = PeerRequest.get(ApiPaths.campaignSummary(id))
                 .with("from", from).with("to", to).with("window", window.label());
         KeyedQuery<CampaignSummary> query = KeyedQuery.of(new StoreKey(window.store(), id), request,
                 CampaignSummary.class, () -> Optional.of(local.campaignSummary(id, window, from, to)),
-                "campaign " + id + " not found").hasDataWhen(s -> !s.windows().isEmpty());
-        return router.keyed(query, forwarded).thenCompose(answer -> {
+                "campaign " + id + " not found").hasDataWhen(s -> !s.windows().isEmpty())
+                .withReplica(partition -> Optional.of(local.replicaOf(partition).campaignSummary(id, window, from, to)));
+        return router.keyed(query, forwarded, maxLag).thenCompose(answer -> {
             if (forwarded || !(answer instanceof Found<Keyed<CampaignSummary>> found)) {
                 return done(answer);
             }
@@ -183,10 +196,15 @@ public final class HeraldQueryService implements AutoCloseable {
     }
 
     public CompletableFuture<Answer<Keyed<RunProgress>>> run(String runId, boolean forwarded) {
+        return run(runId, forwarded, OptionalLong.empty());
+    }
+
+    /** @param maxLag how far behind a replica may be to answer when the active copy cannot; empty: any */
+    public CompletableFuture<Answer<Keyed<RunProgress>>> run(String runId, boolean forwarded, OptionalLong maxLag) {
         KeyedQuery<RunProgress> query = KeyedQuery.of(new StoreKey(StoreNames.RUN_SUMMARY, runId),
                 PeerRequest.get(ApiPaths.run(runId)), RunProgress.class, () -> local.run(runId),
-                "run " + runId + " not found");
-        return router.keyed(query, forwarded);
+                "run " + runId + " not found").withReplica(partition -> local.replicaOf(partition).run(runId));
+        return router.keyed(query, forwarded, maxLag);
     }
 
     /** Every campaign's totals over the hourly windows overlapping [from, to], gathered from every instance. */

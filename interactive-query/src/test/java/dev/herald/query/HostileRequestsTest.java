@@ -163,7 +163,7 @@ class HostileRequestsTest {
                         "Bearer x"));
         Arbitrary<String> name = Arbitraries.of(ForwardedHeader.NAME, ForwardedHeader.NAME, "Accept",
                 "Authorization", "Accept-Encoding", "X-Anything");
-        return Combinators.combine(name, value).as(List::of).list().ofMaxSize(3)
+        return Combinators.combine(name, value).as((n, v) -> List.of(n, v)).list().ofMaxSize(3)
                 .map(pairs -> pairs.stream().flatMap(List::stream).toList());
     }
 

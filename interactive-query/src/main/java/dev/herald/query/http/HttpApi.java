@@ -149,16 +149,16 @@ public final class HttpApi implements AutoCloseable {
             }
         });
         app.get(ApiPaths.CAMPAIGNS, ctx -> gathered(ctx, service.campaigns(forwarded(ctx), maxLag(ctx))));
-        app.get(ApiPaths.CAMPAIGN, ctx -> keyed(ctx, service.campaign(ctx.pathParam("id"), forwarded(ctx))));
+        app.get(ApiPaths.CAMPAIGN, ctx -> keyed(ctx, service.campaign(ctx.pathParam("id"), forwarded(ctx), maxLag(ctx))));
         app.get(ApiPaths.CAMPAIGN_SUMMARY, ctx -> {
             Granularity window = window(ctx.queryParam("window"));
             TimeRange range = range(ctx);
             keyed(ctx, service.campaignSummary(ctx.pathParam("id"), window, range.from(), range.to(),
-                    forwarded(ctx)));
+                    forwarded(ctx), maxLag(ctx)));
         });
         app.get(ApiPaths.CAMPAIGN_RUNS, ctx -> gathered(ctx, service.runs(ctx.pathParam("id"), forwarded(ctx),
                 maxLag(ctx))));
-        app.get(ApiPaths.RUN, ctx -> keyed(ctx, service.run(ctx.pathParam("runId"), forwarded(ctx))));
+        app.get(ApiPaths.RUN, ctx -> keyed(ctx, service.run(ctx.pathParam("runId"), forwarded(ctx), maxLag(ctx))));
         app.get(ApiPaths.SUMMARY, ctx -> {
             TimeRange range = range(ctx);
             gathered(ctx, service.summary(range.from(), range.to(), forwarded(ctx)));

@@ -49,13 +49,18 @@ public final class Json {
             ObjectNode node = mapper.createObjectNode();
             node.set("value", mapper.valueToTree(served.value()));
             node.put(SERVED_BY, served.servedBy());
+            if (served.stale()) {
+                node.put("stale", true);
+                node.put("lag", served.lag());
+            }
             return write(node);
         }
         // The value's own JSON with servedBy appended as its last field: the same text as building a tree and
         // adding the field, for half the work, as this runs for every keyed answer.
         boolean empty = value.substring(0, end).trim().equals("{");
+        String staleness = served.stale() ? ",\"stale\":true,\"lag\":" + served.lag() : "";
         return value.substring(0, end) + (empty ? "" : ",") + '"' + SERVED_BY + "\":" + write(served.servedBy())
-                + value.substring(end);
+                + staleness + value.substring(end);
     }
 
     public <T> T read(String body, Class<T> type) {

@@ -13,6 +13,18 @@ public interface Cluster {
     /** The instance holding the active copy of {@code key} in {@code store}; empty while not known (rebalance). */
     Optional<HostInfo> ownerOf(String store, String key);
 
+    /**
+     * The copy of {@code key}'s partition this instance holds, active or standby, caught up or not, with how far
+     * it is behind its changelog; empty when it holds none (or cannot tell).
+     */
+    default Optional<LocalReplica> localReplica(String store, String key) {
+        return Optional.empty();
+    }
+
+    /** A partition of a store held here, {@code lag} records behind the end of its changelog. */
+    record LocalReplica(int partition, long lag) {
+    }
+
     /** Every instance of the application, this one included. */
     List<HostInfo> instances();
 

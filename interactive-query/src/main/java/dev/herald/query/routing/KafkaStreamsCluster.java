@@ -6,12 +6,14 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.LagInfo;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
@@ -61,6 +63,21 @@ public final class KafkaStreamsCluster implements Cluster {
     @Override
     public Optional<HostInfo> ownerOf(String store, String key) {
         return current().owner(new StoreKey(store, key), () -> lookUpOwner(store, key));
+    }
+
+    /**
+     * Asks Kafka Streams, not the per-generation cache: this runs only when the active copy could not answer, and
+     * the lags (KIP-535) are read from the broker's end offsets at that moment.
+     */
+    @Override
+    public Optional<LocalReplica> localReplica(String store, String key) {
+        KeyQueryMetadata metadata = streams.queryMetadataForKey(store, key, KEYS);
+        if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata) || metadata.partition() < 0) {
+            return Optional.empty();
+        }
+        LagInfo lag = streams.allLocalStorePartitionLags().getOrDefault(store, Map.of()).get(metadata.partition());
+        return lag == null ? Optional.empty()
+                : Optional.of(new LocalReplica(metadata.partition(), Math.max(0, lag.offsetLag())));
     }
 
     @Override

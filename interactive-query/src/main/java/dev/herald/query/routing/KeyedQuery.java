@@ -3,6 +3,7 @@ package dev.herald.query.routing;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
@@ -13,7 +14,7 @@ import java.util.function.Supplier;
  *                does not own the key, the latter is not trusted (see {@link Router#keyed})
  */
 public record KeyedQuery<T>(StoreKey key, PeerRequest request, Class<T> type, Supplier<Optional<T>> local,
-        Predicate<T> hasData, String notFound) {
+        Predicate<T> hasData, String notFound, IntFunction<Optional<T>> replica) {
 
     public KeyedQuery {
         Objects.requireNonNull(key, "key");
@@ -22,16 +23,25 @@ public record KeyedQuery<T>(StoreKey key, PeerRequest request, Class<T> type, Su
         Objects.requireNonNull(local, "local");
         Objects.requireNonNull(hasData, "hasData");
         Objects.requireNonNull(notFound, "notFound");
+        Objects.requireNonNull(replica, "replica");
     }
 
     /** A query whose every local value is a real answer. */
     public static <T> KeyedQuery<T> of(StoreKey key, PeerRequest request, Class<T> type, Supplier<Optional<T>> local,
             String notFound) {
-        return new KeyedQuery<>(key, request, type, local, value -> true, notFound);
+        return new KeyedQuery<>(key, request, type, local, value -> true, notFound, partition -> Optional.empty());
+    }
+
+    /**
+     * This query, able to read any local copy of the key's partition (a standby, a restoring active) when the
+     * active copy cannot answer: {@code replica} reads it from the given partition, stale stores allowed.
+     */
+    public KeyedQuery<T> withReplica(IntFunction<Optional<T>> replica) {
+        return new KeyedQuery<>(key, request, type, local, hasData, notFound, replica);
     }
 
     /** This query, with local values that fail {@code hasData} counting as "nothing here". */
     public KeyedQuery<T> hasDataWhen(Predicate<T> hasData) {
-        return new KeyedQuery<>(key, request, type, local, hasData, notFound);
+        return new KeyedQuery<>(key, request, type, local, hasData, notFound, replica);
     }
 }

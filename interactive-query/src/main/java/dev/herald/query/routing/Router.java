@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
@@ -62,29 +63,76 @@ public final class Router implements AutoCloseable {
      * is not, or no longer, the owner is 503, not a wrong 404 or zero.
      */
     public <T> CompletableFuture<Answer<Keyed<T>>> keyed(KeyedQuery<T> query, boolean forwarded) {
-        if (!cluster.ready()) {
-            return CompletableFuture.completedFuture(notReady());
-        }
+        return keyed(query, forwarded, OptionalLong.empty());
+    }
+
+    /**
+     * As {@link #keyed(KeyedQuery, boolean)}; when the active copy cannot answer (its instance is down or does not
+     * answer, it is restoring, ownership is moving), a copy held here (a standby, or this instance's own copy while
+     * it restores) answers instead, flagged stale with its lag, if the lag is within {@code maxLag} (any, when
+     * absent). Never a replica's answer presented as the active one's.
+     */
+    public <T> CompletableFuture<Answer<Keyed<T>>> keyed(KeyedQuery<T> query, boolean forwarded, OptionalLong maxLag) {
         if (forwarded) {
-            return CompletableFuture.completedFuture(askedByAnotherInstance(query));
+            return CompletableFuture.completedFuture(cluster.ready() ? askedByAnotherInstance(query) : notReady());
+        }
+        if (!cluster.ready()) {
+            return CompletableFuture.completedFuture(fromReplica(query, maxLag, notReady()));
         }
         StoreKey key = query.key();
         Optional<HostInfo> owner = cluster.ownerOf(key.store(), key.key());
         if (owner.isEmpty()) {
-            return CompletableFuture.completedFuture(
-                    Answer.unavailable("the owner of " + key.describe() + " is not known (rebalancing?)"));
+            return CompletableFuture.completedFuture(fromReplica(query, maxLag,
+                    Answer.unavailable("the owner of " + key.describe() + " is not known (rebalancing?)")));
         }
         if (!owner.get().equals(cluster.self())) {
-            return forward(owner.get(), query);
+            return forward(owner.get(), query).thenApply(answer -> answer instanceof Answer.ServiceUnavailable
+                    ? fromReplica(query, maxLag, answer) : answer);
         }
         Optional<T> value;
         try {
             value = query.local().get();
         } catch (InvalidStateStoreException e) {
-            return CompletableFuture.completedFuture(storesUnavailable(e));
+            return CompletableFuture.completedFuture(fromReplica(query, maxLag, storesUnavailable(e)));
         }
         return CompletableFuture.completedFuture(value.isEmpty() ? Answer.notFound(query.notFound())
                 : Answer.found(new Served<>(value.get(), self())));
+    }
+
+    /**
+     * The answer of the copy of the key's partition held here, flagged with its lag, or {@code otherwise} when
+     * there is none, it is further behind than {@code maxLag}, or it cannot be read. A replica that is behind and
+     * lacks the key cannot say "not found" (the key may not have reached it yet): that stays {@code otherwise}.
+     */
+    private <T> Answer<Keyed<T>> fromReplica(KeyedQuery<T> query, OptionalLong maxLag, Answer<Keyed<T>> otherwise) {
+        StoreKey key = query.key();
+        Optional<Cluster.LocalReplica> replica;
+        try {
+            replica = cluster.localReplica(key.store(), key.key());
+        } catch (RuntimeException e) {
+            log.debug("No replica information for {}", key.describe(), e);
+            return otherwise;
+        }
+        if (replica.isEmpty()) {
+            return otherwise;
+        }
+        long lag = replica.get().lag();
+        if (maxLag.isPresent() && lag > maxLag.getAsLong()) {
+            String why = otherwise instanceof Answer.ServiceUnavailable<Keyed<T>> unavailable ? unavailable.detail()
+                    : "the active copy cannot answer";
+            return Answer.unavailable(why + "; the copy here is " + lag + " records behind, more than maxLag "
+                    + maxLag.getAsLong());
+        }
+        Optional<T> value;
+        try {
+            value = query.replica().apply(replica.get().partition());
+        } catch (InvalidStateStoreException e) {
+            return otherwise;
+        }
+        if (value.isPresent() && query.hasData().test(value.get())) {
+            return Answer.found(new Served<>(value.get(), self(), lag));
+        }
+        return lag == 0 && value.isEmpty() ? Answer.notFound(query.notFound()) : otherwise;
     }
 
     /**

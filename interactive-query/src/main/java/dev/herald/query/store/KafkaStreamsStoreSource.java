@@ -25,4 +25,21 @@ public final class KafkaStreamsStoreSource implements StoreSource {
     public <K, V> ReadOnlyWindowStore<K, V> window(String name) {
         return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<K, V>windowStore()));
     }
+
+    @Override
+    public StoreSource replicaOf(int partition) {
+        return new StoreSource() {
+            @Override
+            public <K, V> ReadOnlyKeyValueStore<K, V> keyValue(String name) {
+                return streams.store(StoreQueryParameters.fromNameAndType(name,
+                        QueryableStoreTypes.<K, V>keyValueStore()).enableStaleStores().withPartition(partition));
+            }
+
+            @Override
+            public <K, V> ReadOnlyWindowStore<K, V> window(String name) {
+                return streams.store(StoreQueryParameters.fromNameAndType(name,
+                        QueryableStoreTypes.<K, V>windowStore()).enableStaleStores().withPartition(partition));
+            }
+        };
+    }
 }

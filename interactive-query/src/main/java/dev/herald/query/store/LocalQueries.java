@@ -41,6 +41,11 @@ public final class LocalQueries {
         this.stores = Objects.requireNonNull(stores, "stores");
     }
 
+    /** The same queries over the copy of {@code partition} held here, which may be behind (a standby). */
+    public LocalQueries replicaOf(int partition) {
+        return new LocalQueries(stores.replicaOf(partition));
+    }
+
     public Optional<CampaignDetail> campaign(String id) {
         Campaign campaign = campaignStore().get(id);
         if (campaign == null) {

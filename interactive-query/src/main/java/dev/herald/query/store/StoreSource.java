@@ -19,4 +19,12 @@ public interface StoreSource {
      * @throws org.apache.kafka.streams.errors.InvalidStateStoreException when the store is not queryable now
      */
     <K, V> ReadOnlyWindowStore<K, V> window(String name);
+
+    /**
+     * The stores of one partition as held here, whatever the copy: active, restoring or standby (possibly behind).
+     * Only for answers flagged stale.
+     */
+    default StoreSource replicaOf(int partition) {
+        return this;
+    }
 }
