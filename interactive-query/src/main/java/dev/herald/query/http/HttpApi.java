@@ -51,6 +51,7 @@ public final class HttpApi implements AutoCloseable {
     private final Duration summaryRetention;
     private final Clock clock;
     private final Json json = new Json();
+    private final OpenApi openApi = new OpenApi();
     private final Javalin app;
     private final ConnectionCounter connections = new ConnectionCounter();
 
@@ -76,6 +77,7 @@ public final class HttpApi implements AutoCloseable {
             config.startupWatcherEnabled = false;
             config.http.defaultContentType = JSON;
             config.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
+            config.staticFiles.enableWebjars();
         });
         routes();
     }
@@ -143,7 +145,7 @@ public final class HttpApi implements AutoCloseable {
                 ctx.skipRemainingHandlers();
                 return;
             }
-            if (service == null && !ctx.path().equals(ApiPaths.LIVE) && !ctx.path().equals(ApiPaths.METRICS)) {
+            if (service == null && ctx.path().startsWith("/api/")) {
                 unavailable(ctx, "instance is starting");
                 ctx.skipRemainingHandlers();
             }
@@ -173,12 +175,17 @@ public final class HttpApi implements AutoCloseable {
             }
         });
         app.get(ApiPaths.READY, ctx -> {
-            if (service.ready()) {
+            if (service == null) {
+                unavailable(ctx, "instance is starting");
+            } else if (service.ready()) {
                 ok(ctx, json.write(Map.of("status", "UP", "state", service.state())));
             } else {
                 unavailable(ctx, "instance " + service.self() + " is " + service.state());
             }
         });
+        app.get(OpenApi.DOCUMENT, ctx -> ok(ctx, openApi.json()));
+        app.get(OpenApi.PAGE, ctx -> ctx.status(200).contentType("text/html; charset=utf-8")
+                .result(OpenApi.PAGE_HTML));
         app.get(ApiPaths.METRICS, ctx -> ctx.status(200).contentType(PROMETHEUS_TEXT).result(metrics.scrape()));
 
         app.exception(BadRequestException.class, (e, ctx) ->
