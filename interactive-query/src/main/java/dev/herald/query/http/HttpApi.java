@@ -52,6 +52,7 @@ public final class HttpApi implements AutoCloseable {
     private final Clock clock;
     private final Json json = new Json();
     private final OpenApi openApi = new OpenApi();
+    private final Dashboard dashboard = new Dashboard();
     private final Javalin app;
     private final ConnectionCounter connections = new ConnectionCounter();
 
@@ -183,6 +184,9 @@ public final class HttpApi implements AutoCloseable {
                 unavailable(ctx, "instance " + service.self() + " is " + service.state());
             }
         });
+        app.get(Dashboard.PAGE, ctx -> ctx.status(200).contentType("text/html; charset=utf-8").result(dashboard.html));
+        app.get(Dashboard.SCRIPT, ctx -> ctx.status(200).contentType("text/javascript; charset=utf-8")
+                .result(dashboard.script));
         app.get(OpenApi.DOCUMENT, ctx -> ok(ctx, openApi.json()));
         app.get(OpenApi.PAGE, ctx -> ctx.status(200).contentType("text/html; charset=utf-8")
                 .result(OpenApi.PAGE_HTML));
