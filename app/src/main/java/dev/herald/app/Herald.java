@@ -1,5 +1,6 @@
 package dev.herald.app;
 
+import dev.herald.app.cli.HeraldCli;
 import dev.herald.devstack.DemoData;
 import dev.herald.devstack.EmbeddedKafka;
 import dev.herald.devstack.EmbeddedSchemaRegistry;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running Herald instance: (in the embedded default, its own broker and schema registry,) the topics, the topology
- * in Kafka Streams and the HTTP API. {@link #main} only wires configuration, start and one shutdown hook.
+ * in Kafka Streams and the HTTP API. {@link #main} only wires configuration, start and one shutdown hook; given a
+ * command ({@code campaign}, {@code recipients}, ...) it runs the command line instead of the server.
  */
 public final class Herald implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Herald.class);
@@ -52,6 +54,10 @@ public final class Herald implements AutoCloseable {
     }
 
     public static void main(String[] args) {
+        if (HeraldCli.isCommand(args)) {
+            System.exit(HeraldCli.run(System.getenv(), args));
+            return;
+        }
         HeraldConfig config;
         try {
             config = HeraldConfig.load(System.getenv(), args);
@@ -102,6 +108,7 @@ public final class Herald implements AutoCloseable {
             boolean demoLoaded;
             try (Admin admin = Admin.create(clientConfig)) {
                 TopicSetup.ensure(admin, topics, config.campaignPartitions(), config.topology().recipientsPartitions());
+                TopicSetup.registerInputSchemas(registryClient, topics);
                 demoLoaded = config.demo() && DemoData.ensureLoaded(admin, clientConfig, topics, serdes,
                         config.demoRecipients(), Clock.systemUTC().instant());
             } catch (InvalidParameterException e) {
