@@ -60,7 +60,7 @@ final class KafkaAccess {
      */
     <K, V> KafkaProducer<K, V> bulkProducer(Serializer<K> keys, Serializer<V> values) {
         return producer(keys, values, Map.of(
-                ProducerConfig.LINGER_MS_CONFIG, 20,
+                ProducerConfig.LINGER_MS_CONFIG, 100,
                 ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024,
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
                 ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024));

@@ -12,11 +12,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -29,6 +35,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "recipients", mixinStandardHelpOptions = true, description = "Import recipients.")
 final class RecipientsCommands {
     private static final int PROGRESS_EVERY = 10_000;
+    /** Records handed to the sending thread at a time. */
+    private static final int CHUNK = 1_000;
 
     private final CliContext context;
 
@@ -67,15 +75,12 @@ final class RecipientsCommands {
         long lines = 0;
         long imported = 0;
         long rejected = 0;
-        AtomicLong sendFailures = new AtomicLong();
-        AtomicReference<Exception> firstSendFailure = new AtomicReference<>();
         RecipientLines reader;
         Topic<String, Recipient> topic = dryRun ? null : context.topics().recipients();
-        KafkaAccess kafka = dryRun ? null : context.kafka();
+        Serializer<Recipient> values = dryRun ? null : topic.valueSerde().serializer();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(file),
                 StandardCharsets.UTF_8), 1 << 20);
-                KafkaProducer<String, Recipient> producer = dryRun ? null
-                        : kafka.bulkProducer(topic.keySerde().serializer(), topic.valueSerde().serializer());
+                Sender sender = dryRun ? null : new Sender(context.kafka(), topic.name());
                 Progress progress = Progress.start(context.progress, "Importing", " lines", total)) {
             String first = in.readLine();
             lines = first == null ? 0 : 1;
@@ -95,6 +100,7 @@ final class RecipientsCommands {
                 reader = RecipientLines.jsonLines();
                 pending = first;
             }
+            List<ProducerRecord<byte[], byte[]>> chunk = new ArrayList<>(CHUNK);
             for (String line = pending != null ? pending : in.readLine(); line != null; line = in.readLine()) {
                 if (pending == null) {
                     lines++;
@@ -113,43 +119,130 @@ final class RecipientsCommands {
                     }
                     continue;
                 }
-                if (producer != null) {
-                    try {
-                        producer.send(new ProducerRecord<>(topic.name(), recipient.getId(), recipient),
-                                (metadata, exception) -> {
-                                    if (exception != null) {
-                                        sendFailures.incrementAndGet();
-                                        firstSendFailure.compareAndSet(null, exception);
-                                    }
-                                });
-                    } catch (KafkaException e) {
-                        throw kafka.unreachable(e);
-                    } catch (RuntimeException e) {
-                        throw new CliException(ExitCodes.UNAVAILABLE, "cannot write recipients: " + e.getMessage(),
-                                e);
+                imported++;
+                if (sender != null) {
+                    chunk.add(new ProducerRecord<>(topic.name(), recipient.getId().getBytes(StandardCharsets.UTF_8),
+                            serialize(values, topic.name(), recipient)));
+                    if (chunk.size() == CHUNK) {
+                        sender.send(chunk);
+                        chunk = new ArrayList<>(CHUNK);
                     }
                 }
-                imported++;
                 if (lines % PROGRESS_EVERY == 0) {
                     progress.to(lines, Math.max(total, lines));
                 }
             }
-            if (producer != null) {
-                producer.flush();
+            if (sender != null) {
+                sender.send(chunk);
+                sender.finish();
             }
             progress.to(lines, Math.max(total, lines));
         } catch (IOException e) {
             throw new CliException(ExitCodes.USAGE, file + ": cannot be read: " + e.getMessage(), e);
-        }
-        if (sendFailures.get() > 0) {
-            throw new CliException(ExitCodes.UNAVAILABLE, sendFailures.get() + " recipients could not be written to "
-                    + topic.name() + ": " + firstSendFailure.get().getMessage());
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         Report report = new Report(file.toString(), reader.format().name(), lines, imported, rejected,
                 Math.round(seconds * 100) / 100.0, Math.round(lines / Math.max(seconds, 1e-3)), errors, dryRun);
         print(report);
         return rejected > 0 ? ExitCodes.REJECTED : ExitCodes.OK;
+    }
+
+    private static byte[] serialize(Serializer<Recipient> values, String topic, Recipient recipient) {
+        try {
+            return values.serialize(topic, recipient);
+        } catch (RuntimeException e) {
+            // Every record alike: the registry is away or refuses the schema, which is no line's fault.
+            throw new CliException(ExitCodes.UNAVAILABLE, "cannot write recipients: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Sends chunks of serialized records from a thread of its own, so reading and serializing lines (this thread)
+     * and compressing them into batches (the sender's) use two cores. The queue is short: a slow broker slows the
+     * reading down instead of filling the heap.
+     */
+    private static final class Sender implements AutoCloseable {
+        private static final List<ProducerRecord<byte[], byte[]>> END = List.of();
+
+        private final KafkaAccess kafka;
+        private final String topic;
+        private final KafkaProducer<byte[], byte[]> producer;
+        private final BlockingQueue<List<ProducerRecord<byte[], byte[]>>> queue = new ArrayBlockingQueue<>(16);
+        private final AtomicLong failed = new AtomicLong();
+        private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
+        private final Thread thread;
+
+        Sender(KafkaAccess kafka, String topic) {
+            this.kafka = kafka;
+            this.topic = topic;
+            this.producer = kafka.bulkProducer(new ByteArraySerializer(), new ByteArraySerializer());
+            this.thread = new Thread(this::run, "herald-import-sender");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void send(List<ProducerRecord<byte[], byte[]>> chunk) {
+            try {
+                while (!queue.offer(chunk, 1, TimeUnit.SECONDS)) {
+                    check();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CliException(ExitCodes.UNAVAILABLE, "interrupted", e);
+            }
+            check();
+        }
+
+        /** Waits until every record is acknowledged; any failure is the command's. */
+        void finish() {
+            send(END);
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CliException(ExitCodes.UNAVAILABLE, "interrupted", e);
+            }
+            check();
+        }
+
+        private void run() {
+            try {
+                for (List<ProducerRecord<byte[], byte[]>> chunk = queue.take(); chunk != END; chunk = queue.take()) {
+                    for (ProducerRecord<byte[], byte[]> record : chunk) {
+                        producer.send(record, (metadata, exception) -> {
+                            if (exception != null) {
+                                failed.incrementAndGet();
+                                firstFailure.compareAndSet(null, exception);
+                            }
+                        });
+                    }
+                }
+                producer.flush();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                failed.incrementAndGet();
+                firstFailure.compareAndSet(null, e);
+                queue.clear();
+            }
+        }
+
+        private void check() {
+            Exception failure = firstFailure.get();
+            if (failure instanceof KafkaException kafkaFailure && !(failure instanceof ApiException)) {
+                throw kafka.unreachable(kafkaFailure);
+            }
+            if (failure != null) {
+                throw new CliException(ExitCodes.UNAVAILABLE, failed.get() + " recipients could not be written to "
+                        + topic + ": " + failure.getMessage(), failure);
+            }
+        }
+
+        @Override
+        public void close() {
+            thread.interrupt();
+            producer.close();
+        }
     }
 
     private void print(Report report) {
