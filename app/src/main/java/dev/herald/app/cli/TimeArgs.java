@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,7 +29,8 @@ final class TimeArgs {
                 case "h" -> Duration.ofHours(n);
                 default -> Duration.ofDays(n);
             };
-            return clock.instant().minus(d);
+            // To the second: the instant is shown back in answers, and nobody meant the nanoseconds.
+            return clock.instant().truncatedTo(ChronoUnit.SECONDS).minus(d);
         }
         try {
             return Instant.parse(value.trim());
