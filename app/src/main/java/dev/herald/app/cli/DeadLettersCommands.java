@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Future;
@@ -24,8 +25,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code herald dead-letters list|replay}: read the dead-letters topic, and re-produce dead letters' original key and
  * value bytes to their source topic once the operator has fixed the cause. A replayed record carries the header
- * {@value DeadLetterHeaders#REPLAYED}; if it fails again, its new dead letter carries it too and replay refuses it,
- * so a record that keeps failing is never replayed in a loop.
+ * {@value DeadLetterHeaders#REPLAYED}; if it fails again, its new dead letter carries it too and replay refuses both
+ * that one and the one it came from, so a record that keeps failing is never replayed in a loop.
  */
 @Command(name = "dead-letters", mixinStandardHelpOptions = true,
         description = "List dead letters and replay them to their source topic.")
@@ -78,15 +79,17 @@ final class DeadLettersCommands {
     @Command(name = "replay", mixinStandardHelpOptions = true,
             description = {"Re-produce dead letters' original key and value bytes to their source topic (campaigns, "
                     + "recipients or schedule-ticks), marked with the header " + DeadLetterHeaders.REPLAYED + ".",
-                    "Refused, and exit code 1: dead letters already replayed once (they failed again: fix the "
-                            + "cause), from other topics, or of stage production (their bytes are Herald's output)."})
+                    "Refused, and exit code 1: dead letters of a replay, and those whose replay failed again (fix "
+                            + "the cause first), from other topics, or of stage production (their bytes are Herald's "
+                            + "output).", "Each run replays every matching dead letter: narrow it with --since."})
     int replay(@Mixin Filters filters,
             @Option(names = "--dry-run", description = "Say what would be replayed; produce nothing.")
             boolean dryRun) {
         HeraldTopics topics = context.topics();
         Set<String> inputs = Set.of(topics.campaigns().name(), topics.recipients().name(),
                 topics.scheduleTicks().name());
-        List<Found> found = read(filters);
+        Set<String> failedAgain = new HashSet<>();
+        List<Found> found = read(filters, failedAgain);
         Table table = new Table("DEAD LETTER", "SOURCE", "KEY", "RESULT");
         List<Found> replay = new ArrayList<>();
         int refused = 0;
@@ -94,6 +97,7 @@ final class DeadLettersCommands {
             Letter l = f.letter();
             String refusal = l.replayedFrom() != null ? "refused: already replayed once (from " + l.replayedFrom()
                     + ") and failed again"
+                    : failedAgain.contains(l.deadLetter()) ? "refused: replayed before and failed again"
                     : "production".equals(l.stage()) ? "refused: stage production (bytes Herald wrote, not input)"
                     : !inputs.contains(l.topic()) ? "refused: " + l.topic() + " is not an input topic"
                     : null;
@@ -138,11 +142,23 @@ final class DeadLettersCommands {
     }
 
     private List<Found> read(Filters filters) {
+        return read(filters, new HashSet<>());
+    }
+
+    /**
+     * The dead letters that pass the filters, oldest first; {@code failedAgain} receives every dead letter (filtered
+     * or not) that a later one names in its replay header: it was replayed and failed again.
+     */
+    private List<Found> read(Filters filters, Set<String> failedAgain) {
         Instant since = TimeArgs.parse("--since", filters.since, context.clock);
         HeraldTopics topics = context.topics();
         String topic = topics.deadLetters().name();
         List<Found> found = new ArrayList<>();
         context.kafka().readAll(topic, since == null ? 0 : since.toEpochMilli(), record -> {
+            Header replayed = record.headers().lastHeader(DeadLetterHeaders.REPLAYED);
+            if (replayed != null) {
+                failedAgain.add(new String(replayed.value(), StandardCharsets.UTF_8));
+            }
             DeadLetter value = topics.deadLetters().valueSerde().deserializer().deserialize(topic, record.value());
             if (value == null) {
                 return;

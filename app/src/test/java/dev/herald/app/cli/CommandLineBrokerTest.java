@@ -208,6 +208,10 @@ class CommandLineBrokerTest {
         CliRun refused = cli("dead-letters", "replay", "--since", beforeReplay.toString());
         assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(ExitCodes.REJECTED);
         assertThat(refused.out()).contains("refused: already replayed once", "replayed 0, refused 1");
+        // Without --since the first dead letter is there too: its replay failed, so it is not replayed again.
+        CliRun refusedBoth = cli("dead-letters", "replay", "--topic", "herald.recipients");
+        assertThat(refusedBoth.exitCode()).as(refusedBoth.toString()).isEqualTo(ExitCodes.REJECTED);
+        assertThat(refusedBoth.out()).contains("refused: replayed before and failed again", "replayed 0, refused 2");
         CliRun listed = cli("dead-letters", "list", "--stage", "deserialization");
         assertThat(listed.out()).contains("herald.recipients-", "garbage", "2 dead letters");
     }
