@@ -217,8 +217,9 @@ final class RecipientLines {
 
     /** RFC 4180 cells of one line: commas separate, double quotes quote, two double quotes are one. */
     static List<String> split(String line) throws LineException {
-        List<String> cells = new ArrayList<>();
-        StringBuilder cell = new StringBuilder();
+        // Sized up front: growing them line after line was a fifth of a million-line import's parsing.
+        List<String> cells = new ArrayList<>(16);
+        StringBuilder cell = new StringBuilder(line.length());
         boolean quoted = false;
         for (int i = 0; i < line.length(); i++) {
             char c = line.charAt(i);
