@@ -29,9 +29,8 @@ import picocli.CommandLine.Spec;
                 "4 campaign or run not found."})
 public final class HeraldCli implements Runnable {
 
-    /** Words that make {@code main} run the command line instead of the server. */
-    private static final Set<String> ENTRY_WORDS = Set.of("campaign", "recipients", "runs", "summary",
-            "dead-letters", "help", "-h", "--help", "-V", "--version");
+    /** Options that make {@code main} run the command line (its help, its version) instead of the server. */
+    private static final Set<String> ENTRY_WORDS = Set.of("-h", "--help", "-V", "--version");
 
     @Mixin
     CliContext context;
@@ -43,9 +42,13 @@ public final class HeraldCli implements Runnable {
         this.context = context;
     }
 
-    /** True when {@code args} name a command (or ask for help); the server's arguments are all {@code --name=value}. */
+    /**
+     * True when {@code args} name a command or ask for help. The server's arguments all start with {@code --}
+     * ({@code --name=value}), so any other first word is a command, and a mistyped one gets the command line's
+     * "did you mean" rather than the server's complaint about settings.
+     */
     public static boolean isCommand(String[] args) {
-        return args.length > 0 && ENTRY_WORDS.contains(args[0]);
+        return args.length > 0 && (ENTRY_WORDS.contains(args[0]) || !args[0].startsWith("--"));
     }
 
     /** Runs one command with the process's streams; returns its exit code. */

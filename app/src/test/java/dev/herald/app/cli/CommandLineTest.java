@@ -30,6 +30,15 @@ class CommandLineTest {
         assertThat(HeraldCli.isCommand(new String[] {"campaign", "list"})).isTrue();
         assertThat(HeraldCli.isCommand(new String[] {"dead-letters", "replay"})).isTrue();
         assertThat(HeraldCli.isCommand(new String[] {"--help"})).isTrue();
+        assertThat(HeraldCli.isCommand(new String[] {"campaigns", "list"})).isTrue();
+    }
+
+    @Test
+    void aMistypedCommandGetsASuggestion() {
+        CliRun run = CliRun.run(Map.of(), "campaigns", "list");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("Unmatched argument", "campaign");
     }
 
     @Test
