@@ -1,5 +1,6 @@
 package dev.herald.app;
 
+import dev.herald.app.cli.HeraldCli;
 import dev.herald.devstack.DemoData;
 import dev.herald.devstack.EmbeddedKafka;
 import dev.herald.devstack.EmbeddedSchemaRegistry;
@@ -11,6 +12,12 @@ import dev.herald.topology.HeraldTopics;
 import dev.herald.topology.HeraldTopology;
 import dev.herald.topology.InvalidParameterException;
 import dev.herald.topology.errors.ThreadFailurePolicy;
+import dev.herald.query.ApiPaths;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -28,10 +35,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running Herald instance: (in the embedded default, its own broker and schema registry,) the topics, the topology
- * in Kafka Streams and the HTTP API. {@link #main} only wires configuration, start and one shutdown hook.
+ * in Kafka Streams and the HTTP API. {@link #main} only wires configuration, start and one shutdown hook; given a
+ * command ({@code campaign}, {@code recipients}, ...) it runs the command line instead of the server.
  */
 public final class Herald implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Herald.class);
+    /** How long the banner waits for the demo data; past it the banner appears anyway, with a warning logged. */
+    private static final Duration DEMO_VISIBLE_WITHIN = Duration.ofMinutes(2);
 
     private final HeraldConfig config;
     private final EmbeddedKafka kafka;
@@ -52,6 +62,10 @@ public final class Herald implements AutoCloseable {
     }
 
     public static void main(String[] args) {
+        if (HeraldCli.isCommand(args)) {
+            System.exit(HeraldCli.run(System.getenv(), args));
+            return;
+        }
         HeraldConfig config;
         try {
             config = HeraldConfig.load(System.getenv(), args);
@@ -74,6 +88,9 @@ public final class Herald implements AutoCloseable {
             herald.close();
             stopped.countDown();
         }, "herald-shutdown"));
+        if (herald.demoLoaded) {
+            herald.awaitDemoVisible(DEMO_VISIBLE_WITHIN);
+        }
         System.out.println(banner(herald.config, herald.kafka != null, herald.httpPort(), herald.demoLoaded));
         try {
             stopped.await();
@@ -102,6 +119,7 @@ public final class Herald implements AutoCloseable {
             boolean demoLoaded;
             try (Admin admin = Admin.create(clientConfig)) {
                 TopicSetup.ensure(admin, topics, config.campaignPartitions(), config.topology().recipientsPartitions());
+                TopicSetup.registerInputSchemas(registryClient, topics);
                 demoLoaded = config.demo() && DemoData.ensureLoaded(admin, clientConfig, topics, serdes,
                         config.demoRecipients(), Clock.systemUTC().instant());
             } catch (InvalidParameterException e) {
@@ -147,6 +165,42 @@ public final class Herald implements AutoCloseable {
         // Settings given as kafka.* win over Herald's defaults: they are the operator's explicit choice.
         props.putAll(clientConfig(config));
         return props;
+    }
+
+    /**
+     * Waits until the demo's featured campaign answers 200 over this instance's own HTTP API, for at most
+     * {@code timeout}; true when it did. Kafka Streams is RUNNING (and /health/ready 200) a few seconds before the
+     * campaigns table has read the demo records, and the banner's links should lead somewhere when it appears.
+     */
+    public boolean awaitDemoVisible(Duration timeout) {
+        String host = config.httpHost().equals("0.0.0.0") || config.httpHost().equals("::") ? "127.0.0.1"
+                : config.httpHost();
+        URI uri = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + httpPort()
+                + ApiPaths.campaign(DemoData.FEATURED_CAMPAIGN));
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<Void> response = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5))
+                        .GET().build(), HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return true;
+                }
+            } catch (IOException e) {
+                log.debug("Demo campaign not answering yet: {}", e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        log.warn("The demo campaign {} did not become visible within {}", DemoData.FEATURED_CAMPAIGN, timeout);
+        return false;
     }
 
     public KafkaStreams streams() {

@@ -85,7 +85,8 @@ public record HeraldConfig(
         HTTP_AUTH_TOKEN("herald.http.auth.token", ""),
         HTTP_AUTH_TOKEN_FILE("herald.http.auth.token.file", ""),
         HTTP_AUTH_METRICS("herald.http.auth.metrics", "false"),
-        STANDBY_REPLICAS("herald.standby.replicas", "1");
+        STANDBY_REPLICAS("herald.standby.replicas", "1"),
+        HTTP_URL("herald.http.url", "");
 
         final String key;
         final String defaultValue;
@@ -107,6 +108,68 @@ public record HeraldConfig(
 
     /** Resolves the configuration from all sources; {@code env} and {@code args} are passed in so tests need no globals. */
     public static HeraldConfig load(Map<String, String> env, String... args) {
+        return from(resolve(env, args));
+    }
+
+    /**
+     * What the command line connects to, resolved from the same sources as the server's configuration (so one file
+     * or environment serves both). Without {@code herald.bootstrap.servers} it is the embedded default's broker and
+     * registry on this host, at their configured ports.
+     */
+    public static ClientSettings loadClient(Map<String, String> env, String... args) {
+        Map<String, String> all = new TreeMap<>(DEFAULTS);
+        all.putAll(resolve(env, args));
+        for (String name : all.keySet()) {
+            if (name.startsWith("herald.") && !DEFAULTS.containsKey(name)) {
+                throw new ConfigException(name, "is not a Herald setting (known: " + DEFAULTS.keySet() + ")");
+            }
+        }
+        Values s = new Values(all);
+        String bootstrap = s.text(Setting.BOOTSTRAP_SERVERS);
+        String registry = s.text(Setting.SCHEMA_REGISTRY_URL);
+        if (bootstrap.isEmpty()) {
+            bootstrap = "127.0.0.1:" + s.port(Setting.EMBEDDED_KAFKA_PORT, false);
+            if (registry.isEmpty()) {
+                registry = "http://127.0.0.1:" + s.port(Setting.EMBEDDED_REGISTRY_PORT, false);
+            }
+        } else if (registry.isEmpty()) {
+            throw new ConfigException(Setting.SCHEMA_REGISTRY_URL.key, "is required when "
+                    + Setting.BOOTSTRAP_SERVERS.key + " is set (a cluster needs its schema registry)");
+        }
+        if (!registry.matches("(https?|mock)://.+")) {
+            throw new ConfigException(Setting.SCHEMA_REGISTRY_URL.key,
+                    "must be an http(s):// URL (was '" + registry + "')");
+        }
+        String httpUrl = s.text(Setting.HTTP_URL);
+        if (httpUrl.isEmpty()) {
+            httpUrl = "http://localhost:" + s.port(Setting.HTTP_PORT, false);
+        } else if (!httpUrl.matches("https?://.+")) {
+            throw new ConfigException(Setting.HTTP_URL.key, "must be an http(s):// URL (was '" + httpUrl + "')");
+        }
+        String prefix = all.get(Setting.TOPIC_PREFIX.key);
+        if (!prefix.matches("[A-Za-z0-9._-]*")) {
+            throw new ConfigException(Setting.TOPIC_PREFIX.key,
+                    "may hold only letters, digits, '.', '_' and '-' (was " + prefix + ")");
+        }
+        Map<String, String> kafka = new TreeMap<>();
+        all.forEach((name, value) -> {
+            if (name.startsWith("kafka.")) {
+                kafka.put(name.substring("kafka.".length()), value);
+            }
+        });
+        return new ClientSettings(bootstrap, registry, httpUrl.replaceAll("/+$", ""), prefix, Map.copyOf(kafka));
+    }
+
+    /**
+     * Where the command line finds Herald: the Kafka cluster and schema registry it produces to and reads from, the
+     * HTTP API it queries, the topic prefix, and the {@code kafka.*} client settings (security, say).
+     */
+    public record ClientSettings(String bootstrapServers, String schemaRegistryUrl, String httpUrl,
+            String topicPrefix, Map<String, String> kafka) {
+    }
+
+    /** Defaults, then the file, then the environment, then the flags: every setting by its full name. */
+    private static Map<String, String> resolve(Map<String, String> env, String... args) {
         Map<String, String> flags = parseFlags(args);
         Map<String, String> settings = new TreeMap<>(DEFAULTS);
         String file = Optional.ofNullable(flags.get(CONFIG_FILE))
@@ -125,7 +188,7 @@ public record HeraldConfig(
         });
         settings.putAll(flags);
         settings.remove(CONFIG_FILE);
-        return from(settings);
+        return settings;
     }
 
     /** Builds the configuration from resolved settings; every value is checked and errors name the setting. */

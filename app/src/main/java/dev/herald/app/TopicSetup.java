@@ -1,6 +1,11 @@
 package dev.herald.app;
 
+import dev.herald.avro.Campaign;
+import dev.herald.avro.Recipient;
+import dev.herald.avro.ScheduleTick;
+import dev.herald.serdes.SchemaRegistryClient;
 import dev.herald.topology.HeraldTopics;
+import dev.herald.topology.Topic;
 import dev.herald.topology.InvalidParameterException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import org.apache.avro.Schema;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -73,6 +79,25 @@ final class TopicSetup {
             throw new IllegalStateException("could not set up Herald's topics: " + e.getCause().getMessage(),
                     e.getCause());
         }
+    }
+
+    /**
+     * Registers the value schemas of the input topics, so a producer that does not auto-register (Confluent's
+     * {@code auto.register.schemas=false}, {@code use.latest.version=true}) can write to a fresh install before
+     * anything else has: Herald itself only registers a subject when it first writes to the topic, and it never
+     * writes campaigns or recipients outside the demo, nor ticks before the scheduler's first fire. Registering a
+     * schema that is already there is a no-op, so this runs on every start.
+     */
+    static void registerInputSchemas(SchemaRegistryClient registry, HeraldTopics topics) {
+        register(registry, topics.campaigns(), Campaign.getClassSchema());
+        register(registry, topics.recipients(), Recipient.getClassSchema());
+        register(registry, topics.scheduleTicks(), ScheduleTick.getClassSchema());
+    }
+
+    private static void register(SchemaRegistryClient registry, Topic<String, ?> topic, Schema schema) {
+        String subject = topic.name() + "-value";
+        int id = registry.register(subject, schema);
+        log.debug("Schema of {} registered under {} (id {})", topic.name(), subject, id);
     }
 
     /**

@@ -196,7 +196,6 @@ class HttpApiContractTest {
         "to=2026-13-01T00:00:00Z                                 | 'to'",
         "from=2026-05-01T11:00:00Z&to=2026-05-01T10:00:00Z       | is after to",
         "window=5m                                               | 'window' must be 1m or 1h (was '5m')",
-        "from=2026-04-20T00:00:00Z                               | beyond retention of P7D",
         "to=2026-04-20T00:00:00Z                                 | beyond retention of P7D",
     })
     void invalidSummaryParametersAreBadRequestProblemsThatSayWhy(String query, String detail) {
@@ -209,9 +208,26 @@ class HttpApiContractTest {
     @Test
     void allCampaignSummaryRejectsTheSameParameters() {
         assertProblem(get("/api/summary?from=2026-05-01T10:00:00"), 400, "/api/summary");
-        assertProblem(get("/api/summary?from=2026-04-01T00:00:00Z"), 400, "/api/summary");
-        assertThat(get("/api/summary?from=2026-04-01T00:00:00Z").json().get("detail").asText())
+        assertProblem(get("/api/summary?to=2026-04-01T00:00:00Z"), 400, "/api/summary");
+        assertThat(get("/api/summary?to=2026-04-01T00:00:00Z").json().get("detail").asText())
                 .contains("beyond retention of P7D");
+    }
+
+    @Test
+    void aFromOlderThanTheRetentionIsClampedToTheOldestRetainedInstantAndTheAnswerSaysSo() {
+        Instant oldest = NOW.minus(RETENTION);
+        HttpCalls.Reply campaign = get("/api/campaigns/" + SPRING + "/summary?window=1m&from=2026-04-01T00:00:00Z");
+        HttpCalls.Reply all = get("/api/summary?from=2026-04-01T00:00:00Z");
+        HttpCalls.Reply within = get("/api/campaigns/" + SPRING + "/summary?window=1m&from=" + oldest);
+
+        assertThat(campaign.status()).isEqualTo(200);
+        assertThat(campaign.json().get("retainedFrom").asText()).isEqualTo(oldest.toString());
+        assertThat(campaign.json().get("from").asText()).isEqualTo(oldest.toString());
+        assertThat(campaign.json().get("windows")).isNotEmpty();
+        assertThat(all.status()).isEqualTo(200);
+        assertThat(all.json().get("retainedFrom").asText()).isEqualTo(oldest.toString());
+        assertThat(all.json().get("campaigns")).isNotEmpty();
+        assertThat(within.json().has("retainedFrom")).isFalse();
     }
 
     @Test

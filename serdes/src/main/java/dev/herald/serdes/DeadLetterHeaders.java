@@ -13,6 +13,12 @@ public final class DeadLetterHeaders {
     public static final String MESSAGE = "herald.error.message";
     /** Where the record came from: {@code <topic>-<partition>@<offset>}. */
     public static final String SOURCE = "herald.error.source";
+    /**
+     * On a record the command line replayed from a dead letter: the dead letter's own coordinates
+     * ({@code <topic>-<partition>@<offset>}). A replayed record that fails again is dead-lettered with this header
+     * copied, and replay refuses such dead letters, so a record that keeps failing is not replayed in a loop.
+     */
+    public static final String REPLAYED = "herald.replayed";
 
     private DeadLetterHeaders() {
     }

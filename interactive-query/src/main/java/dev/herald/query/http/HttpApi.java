@@ -20,7 +20,9 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -157,14 +159,14 @@ public final class HttpApi implements AutoCloseable {
             Granularity window = window(ctx.queryParam("window"));
             TimeRange range = range(ctx);
             keyed(ctx, service.campaignSummary(ctx.pathParam("id"), window, range.from(), range.to(),
-                    forwarded(ctx), maxLag(ctx)));
+                    forwarded(ctx), maxLag(ctx)), range.retainedFrom());
         });
         app.get(ApiPaths.CAMPAIGN_RUNS, ctx -> gathered(ctx, service.runs(ctx.pathParam("id"), forwarded(ctx),
                 maxLag(ctx))));
         app.get(ApiPaths.RUN, ctx -> keyed(ctx, service.run(ctx.pathParam("runId"), forwarded(ctx), maxLag(ctx))));
         app.get(ApiPaths.SUMMARY, ctx -> {
             TimeRange range = range(ctx);
-            gathered(ctx, service.summary(range.from(), range.to(), forwarded(ctx)));
+            gathered(ctx, service.summary(range.from(), range.to(), forwarded(ctx)), range.retainedFrom());
         });
         app.get(ApiPaths.INSTANCES, ctx -> ok(ctx, json.write(service.instances())));
         app.get(ApiPaths.LIVE, ctx -> {
@@ -255,11 +257,17 @@ public final class HttpApi implements AutoCloseable {
      * an owner's relayed answer is that object already.
      */
     private <T> void keyed(Context ctx, CompletableFuture<Answer<Keyed<T>>> answer) throws Exception {
+        keyed(ctx, answer, null);
+    }
+
+    /** As {@link #keyed(Context, CompletableFuture)}, noting {@code retainedFrom} when the range was clamped. */
+    private <T> void keyed(Context ctx, CompletableFuture<Answer<Keyed<T>>> answer, Instant retainedFrom)
+            throws Exception {
         respond(ctx, answer, (c, keyed) -> {
             if (keyed instanceof Relayed<T> relayed) {
-                c.status(200).contentType(JSON).result(relayed.body());
+                c.status(200).contentType(JSON).result(retained(relayed.body(), retainedFrom));
             } else {
-                ok(c, json.writeServed((Served<T>) keyed));
+                ok(c, retained(json.writeServed((Served<T>) keyed), retainedFrom));
             }
         });
     }
@@ -267,7 +275,32 @@ public final class HttpApi implements AutoCloseable {
     /** A gathered answer's body is the value as it is: it carries its own servedBy list, missing and partial. */
     private <T extends GatheredAnswer> void gathered(Context ctx, CompletableFuture<Answer<T>> answer)
             throws Exception {
-        respond(ctx, answer, (c, value) -> ok(c, json.write(value)));
+        gathered(ctx, answer, null);
+    }
+
+    private <T extends GatheredAnswer> void gathered(Context ctx, CompletableFuture<Answer<T>> answer,
+            Instant retainedFrom) throws Exception {
+        respond(ctx, answer, (c, value) -> ok(c, retained(json.write(value), retainedFrom)));
+    }
+
+    /**
+     * The answer object with {@code "retainedFrom"} as its first field when the range was clamped. Only this
+     * instance knows it clamped (a forwarded request carries the clamped range), and an owner's answer is relayed
+     * byte for byte, so the note is put in front of the object rather than parsed into it.
+     */
+    static byte[] retained(byte[] body, Instant retainedFrom) {
+        return retainedFrom == null ? body
+                : retained(new String(body, StandardCharsets.UTF_8), retainedFrom).getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String retained(String body, Instant retainedFrom) {
+        if (retainedFrom == null) {
+            return body;
+        }
+        int open = body.indexOf('{');
+        String rest = body.substring(open + 1);
+        return body.substring(0, open + 1) + "\"retainedFrom\":\"" + retainedFrom + "\""
+                + (rest.stripLeading().startsWith("}") ? "" : ",") + rest;
     }
 
     /**

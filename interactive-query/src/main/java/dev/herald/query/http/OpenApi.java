@@ -99,6 +99,12 @@ public final class OpenApi {
             }
             ObjectNode responses = get.putObject("responses");
             String schema = route.keyed() ? keyed(route.answer()) : schemaOf(route.answer());
+            if (route.query().contains("from")) {
+                ((ObjectNode) schemas.get(schema)).withObject("properties").putObject("retainedFrom")
+                        .put("type", "string").put("format", "date-time")
+                        .put("description", "present when from asked for windows older than the retention: the "
+                                + "oldest retained instant it was clamped to");
+            }
             ok(responses, "the answer", ref(schema));
             problem(responses, "400", "a parameter is not valid");
             problem(responses, "401", "a token is configured and the request does not carry it");

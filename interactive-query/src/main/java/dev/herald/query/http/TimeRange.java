@@ -5,8 +5,13 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 
-/** The from/to of a summary request, parsed, defaulted and checked against what the stores still hold. */
-record TimeRange(Instant from, Instant to) {
+/**
+ * The from/to of a summary request, parsed, defaulted and fitted to what the stores still hold.
+ *
+ * @param retainedFrom the oldest retained instant when {@code from} asked for older windows and was clamped to it
+ *                     (the answer says so); null otherwise
+ */
+record TimeRange(Instant from, Instant to, Instant retainedFrom) {
     static final Duration DEFAULT_SPAN = Duration.ofHours(24);
     /**
      * The latest instant a range may name: later ones (ISO-8601 allows year 999999999) would overflow the
@@ -15,7 +20,10 @@ record TimeRange(Instant from, Instant to) {
     static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
 
     /**
-     * Defaults: {@code to} now, {@code from} 24 hours before {@code to} but not before the retention limit.
+     * Defaults: {@code to} now, {@code from} 24 hours before {@code to} but not before the retention limit. A
+     * {@code from} older than the retention is clamped to the oldest retained instant (a dashboard asking for the
+     * last 30 days gets what there is, told so by {@code retainedFrom}); a {@code to} older than it is an error, as
+     * nothing at all is left of that range.
      *
      * @param checkRetention false for a forwarded request, whose range the first instance already checked with its
      *                       own clock: re-checking with this one's could reject a range clamped to the limit
@@ -47,10 +55,9 @@ record TimeRange(Instant from, Instant to) {
             throw new BadRequestException("from (" + from + ") is after to (" + to + ")");
         }
         if (checkRetention && from.isBefore(oldest)) {
-            throw new BadRequestException("from (" + from + ") is beyond retention of " + iso(retention)
-                    + ": the oldest queryable instant is " + oldest);
+            return new TimeRange(oldest, to, oldest);
         }
-        return new TimeRange(from, to);
+        return new TimeRange(from, to, null);
     }
 
     private static Instant instant(String name, String value) {

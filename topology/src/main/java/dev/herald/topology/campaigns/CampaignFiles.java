@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.herald.avro.Campaign;
+import dev.herald.serdes.AvroTrust;
 import dev.herald.topology.scheduler.FirePlanner;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,6 +31,7 @@ import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Reads campaign definitions from JSON or YAML files, as operators write them and as {@code campaign apply FILE}
@@ -68,6 +70,12 @@ public final class CampaignFiles {
             throw new CampaignFileException(file.toString(), null,
                     "is neither .json nor .yaml/.yml, so its notation is unknown", null);
         }
+    }
+
+    static {
+        // Filling in enum and record defaults makes Avro load generated classes by name, which it refuses unless
+        // their package is trusted; a file may be read before any serde (which trusts it too) exists.
+        AvroTrust.trustPackageOf(Campaign.class);
     }
 
     private CampaignFiles() {
@@ -122,6 +130,22 @@ public final class CampaignFiles {
             throw new CampaignFileException(source, v.field(), v.problem(), v.cause());
         }
         return campaign;
+    }
+
+    /**
+     * Any generated record from a JSON tree, by the same rules as campaign files (field names, enum symbols, instants
+     * as ISO-8601, defaults for what is left out); the command line reads recipients this way. No rule beyond the
+     * schema is checked: that is the caller's validator's job.
+     *
+     * @param source names the tree in error messages (a line of a file, say)
+     * @throws CampaignFileException naming the source, the field and what is wrong
+     */
+    public static <T extends SpecificRecord> T readRecord(JsonNode tree, Class<T> type, String source) {
+        Schema schema = SpecificData.getForClass(type).getSchema(type);
+        if (tree == null || tree.isMissingNode() || tree.isNull()) {
+            throw new CampaignFileException(source, null, "is empty: expected one " + schema.getName(), null);
+        }
+        return type.cast(new Reader(source, Instant.EPOCH).record(schema, tree, "", false));
     }
 
     /** Walks a JSON tree along an Avro schema, building the specific records the topology reads. */

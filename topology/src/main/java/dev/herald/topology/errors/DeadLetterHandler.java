@@ -15,6 +15,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serializer;
@@ -139,6 +140,11 @@ public final class DeadLetterHandler
                 .add(DeadLetterHeaders.CLASS, utf8(exception.getClass().getName()))
                 .add(DeadLetterHeaders.MESSAGE, utf8(message))
                 .add(DeadLetterHeaders.SOURCE, utf8(context.topic() + "-" + context.partition() + "@" + context.offset()));
+        // A replayed record that fails again keeps its mark, so replay can refuse it instead of looping.
+        Header replayed = context.headers() == null ? null : context.headers().lastHeader(DeadLetterHeaders.REPLAYED);
+        if (replayed != null) {
+            headers.add(DeadLetterHeaders.REPLAYED, replayed.value());
+        }
         return new ProducerRecord<>(topic, null, null, key, serializer.serialize(topic, letter), headers);
     }
 

@@ -2,6 +2,7 @@ package dev.herald.topology.recipients;
 
 import dev.herald.avro.Recipient;
 import dev.herald.topology.errors.InvalidRecordException;
+import java.util.Optional;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
@@ -21,13 +22,24 @@ public final class RecipientValidator implements FixedKeyProcessor<String, Recip
 
     @Override
     public void process(FixedKeyRecord<String, Recipient> record) {
-        if (record.key() == null) {
-            throw new InvalidRecordException("recipient records need a key (the recipient id)");
-        }
-        if (record.value() != null && !record.key().equals(record.value().getId())) {
-            throw new InvalidRecordException("recipient key '" + record.key() + "' differs from its id '"
-                    + record.value().getId() + "'");
+        Optional<String> problem = check(record.key(), record.value());
+        if (problem.isPresent()) {
+            throw new InvalidRecordException(problem.get());
         }
         context.forward(record);
+    }
+
+    /**
+     * What is wrong with a recipient record (null value: a tombstone), if anything: the rules this processor
+     * applies, which the command line's import checks each line by before producing it.
+     */
+    public static Optional<String> check(String key, Recipient recipient) {
+        if (key == null) {
+            return Optional.of("recipient records need a key (the recipient id)");
+        }
+        if (recipient != null && !key.equals(recipient.getId())) {
+            return Optional.of("recipient key '" + key + "' differs from its id '" + recipient.getId() + "'");
+        }
+        return Optional.empty();
     }
 }

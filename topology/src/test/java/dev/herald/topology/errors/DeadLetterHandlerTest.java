@@ -116,6 +116,24 @@ class DeadLetterHandlerTest {
         assertThat(response.deadLetterQueueRecords()).isEmpty();
     }
 
+    @Test
+    void aReplayedRecordThatFailsAgainKeepsItsReplayMarkSoReplayCanRefuseIt() {
+        Headers source = new RecordHeaders().add(DeadLetterHeaders.REPLAYED,
+                "herald.dead-letters-0@12".getBytes(StandardCharsets.UTF_8));
+        ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("herald.campaigns", 0, 7L, KEY, VALUE);
+
+        DeserializationExceptionHandler.Response marked = handler.handleError(context(source), record,
+                new SerializationException("not Avro"));
+        DeserializationExceptionHandler.Response unmarked = handler.handleError(context(), record,
+                new SerializationException("not Avro"));
+
+        assertThat(marked.deadLetterQueueRecords()).singleElement().satisfies(letter -> assertThat(
+                new String(letter.headers().lastHeader(DeadLetterHeaders.REPLAYED).value(), StandardCharsets.UTF_8))
+                .isEqualTo("herald.dead-letters-0@12"));
+        assertThat(unmarked.deadLetterQueueRecords()).singleElement()
+                .satisfies(letter -> assertThat(letter.headers().lastHeader(DeadLetterHeaders.REPLAYED)).isNull());
+    }
+
     private DeadLetter read(ProducerRecord<byte[], byte[]> record) {
         assertThat(record.topic()).isEqualTo("dlq");
         assertThat(record.key()).isEqualTo(KEY);
@@ -130,6 +148,10 @@ class DeadLetterHandlerTest {
     }
 
     private static ErrorHandlerContext context() {
+        return context(new RecordHeaders());
+    }
+
+    private static ErrorHandlerContext context(Headers headers) {
         return new ErrorHandlerContext() {
             public String topic() {
                 return "herald.recipients";
@@ -144,7 +166,7 @@ class DeadLetterHandlerTest {
             }
 
             public Headers headers() {
-                return new RecordHeaders();
+                return headers;
             }
 
             public String processorNodeId() {
