@@ -181,8 +181,9 @@ public final class Herald implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                HttpResponse<Void> response = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5))
-                        .GET().build(), HttpResponse.BodyHandlers.discarding());
+                HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET();
+                config.apiToken().authorization().ifPresent(value -> request.header("Authorization", value));
+                HttpResponse<Void> response = client.send(request.build(), HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return true;
                 }

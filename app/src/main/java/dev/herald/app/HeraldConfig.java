@@ -157,7 +157,8 @@ public record HeraldConfig(
                 kafka.put(name.substring("kafka.".length()), value);
             }
         });
-        return new ClientSettings(bootstrap, registry, httpUrl.replaceAll("/+$", ""), prefix, Map.copyOf(kafka));
+        return new ClientSettings(bootstrap, registry, httpUrl.replaceAll("/+$", ""), apiToken(s), prefix,
+                Map.copyOf(kafka));
     }
 
     /**
@@ -165,7 +166,7 @@ public record HeraldConfig(
      * HTTP API it queries, the topic prefix, and the {@code kafka.*} client settings (security, say).
      */
     public record ClientSettings(String bootstrapServers, String schemaRegistryUrl, String httpUrl,
-            String topicPrefix, Map<String, String> kafka) {
+            ApiToken apiToken, String topicPrefix, Map<String, String> kafka) {
     }
 
     /** Defaults, then the file, then the environment, then the flags: every setting by its full name. */

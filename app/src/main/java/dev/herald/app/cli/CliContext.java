@@ -95,7 +95,7 @@ final class CliContext implements AutoCloseable {
 
     HeraldHttp http() {
         if (http == null) {
-            http = new HeraldHttp(settings().httpUrl(), json);
+            http = new HeraldHttp(settings().httpUrl(), settings().apiToken(), json);
         }
         return http;
     }

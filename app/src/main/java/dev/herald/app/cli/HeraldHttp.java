@@ -2,6 +2,7 @@ package dev.herald.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.herald.query.routing.ApiToken;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -21,11 +22,13 @@ final class HeraldHttp {
     private static final Duration UNAVAILABLE_PATIENCE = Duration.ofSeconds(60);
 
     private final String baseUrl;
+    private final ApiToken token;
     private final ObjectMapper json;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    HeraldHttp(String baseUrl, ObjectMapper json) {
+    HeraldHttp(String baseUrl, ApiToken token, ObjectMapper json) {
         this.baseUrl = baseUrl;
+        this.token = token;
         this.json = json;
     }
 
@@ -36,8 +39,9 @@ final class HeraldHttp {
         while (true) {
             HttpResponse<String> response;
             try {
-                response = client.send(HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).GET().build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).GET();
+                token.authorization().ifPresent(value -> request.header("Authorization", value));
+                response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
             } catch (ConnectException e) {
                 throw new CliException(ExitCodes.UNAVAILABLE, "cannot reach Herald's HTTP API at " + baseUrl
                         + " (is Herald running? set --http.url or herald.http.url)", e);
@@ -53,6 +57,10 @@ final class HeraldHttp {
             int status = response.statusCode();
             if (status == 200) {
                 return parse(response.body(), uri);
+            }
+            if (status == 401) {
+                throw new CliException(ExitCodes.USAGE, "Herald at " + baseUrl + " needs a token: set "
+                        + "herald.http.auth.token or herald.http.auth.token.file (or --http.auth.token)");
             }
             if (status == 503 && System.nanoTime() < deadline) {
                 sleep(response.headers().firstValue("Retry-After").map(HeraldHttp::seconds).orElse(1L));

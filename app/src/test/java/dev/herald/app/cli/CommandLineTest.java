@@ -1,6 +1,7 @@
 package dev.herald.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import dev.herald.query.routing.ApiToken;
 
 import dev.herald.app.HeraldConfig;
 import java.io.IOException;
@@ -85,12 +86,13 @@ class CommandLineTest {
                 "campaign", "list", "--bootstrap.servers=kafka-from-flag:9092", "--http.url=http://herald-1:8080/");
 
         assertThat(defaults).isEqualTo(new HeraldConfig.ClientSettings("127.0.0.1:19092", "http://127.0.0.1:18081",
-                "http://localhost:8080", "herald.", Map.of()));
+                "http://localhost:8080", ApiToken.NONE, "herald.", Map.of()));
         assertThat(fromFile).isEqualTo(new HeraldConfig.ClientSettings("kafka-from-file:9092",
-                "http://registry-from-file:8081", "http://localhost:8085", "acme.", Map.of("security.protocol", "SSL")));
+                "http://registry-from-file:8081", "http://localhost:8085", ApiToken.NONE, "acme.",
+                Map.of("security.protocol", "SSL")));
         assertThat(envOverFile.bootstrapServers()).isEqualTo("kafka-from-env:9092");
         assertThat(flagsOverEnv).isEqualTo(new HeraldConfig.ClientSettings("kafka-from-flag:9092",
-                "http://registry-from-env:8081", "http://herald-1:8080", "herald.", Map.of()));
+                "http://registry-from-env:8081", "http://herald-1:8080", ApiToken.NONE, "herald.", Map.of()));
     }
 
     @Test

@@ -59,6 +59,17 @@ public final class ApiToken {
         }
     }
 
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof ApiToken that && (digest == null ? that.digest == null
+                : that.digest != null && MessageDigest.isEqual(digest, that.digest));
+    }
+
+    @Override
+    public int hashCode() {
+        return digest == null ? 0 : java.util.Arrays.hashCode(digest);
+    }
+
     /** Never the token itself: configurations and logs print this. */
     @Override
     public String toString() {
