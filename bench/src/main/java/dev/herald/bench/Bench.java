@@ -193,7 +193,7 @@ public final class Bench {
     }
 
     /** The broker and registry in this JVM log every topic and schema at INFO: noise between the harness's lines. */
-    private static void quietServerLogs() {
+    static void quietServerLogs() {
         if (org.slf4j.LoggerFactory.getLogger("dev.herald.devstack") instanceof ch.qos.logback.classic.Logger l) {
             l.setLevel(ch.qos.logback.classic.Level.WARN);
         }

@@ -32,7 +32,8 @@ import org.apache.kafka.common.TopicPartition;
  * with what the cases need of them: fast loading, offsets, a group's progress, clean-up.
  */
 final class BenchBroker implements AutoCloseable {
-    private final EmbeddedKafka kafka;
+    // Replaced by restartKafka(): same data directory, same port, so clients reconnect to the broker they knew.
+    private volatile EmbeddedKafka kafka;
     private final EmbeddedSchemaRegistry registry;
     private final HeraldSerdes serdes;
     private final Admin admin;
@@ -58,6 +59,18 @@ final class BenchBroker implements AutoCloseable {
 
     String bootstrapServers() {
         return kafka.bootstrapServers();
+    }
+
+    /**
+     * Stops the broker in order and starts it again on the same data directory and port, as an operator restarting
+     * it would: every client (Herald's, the registry's, this one's) keeps its address and reconnects.
+     */
+    void restartKafka() {
+        Path dir = kafka.dataDir();
+        String bootstrap = kafka.bootstrapServers();
+        int port = Integer.parseInt(bootstrap.substring(bootstrap.lastIndexOf(':') + 1));
+        kafka.close();
+        kafka = EmbeddedKafka.start(dir, port);
     }
 
     String registryUrl() {
