@@ -411,22 +411,19 @@ public record HeraldConfig(
         }
 
         int nonNegativeInt(Setting setting) {
-            try {
-                int v = Integer.parseInt(text(setting));
-                if (v < 0) {
-                    throw new ConfigException(setting.key, "must be 0 or more (was " + v + ")");
-                }
-                return v;
-            } catch (NumberFormatException e) {
-                throw new ConfigException(setting.key, "must be a whole number (was '" + all.get(setting.key) + "')");
-            }
+            return intAtLeast(setting, 0);
         }
 
         int positiveInt(Setting setting) {
+            return intAtLeast(setting, 1);
+        }
+
+        private int intAtLeast(Setting setting, int min) {
             try {
                 int v = Integer.parseInt(text(setting));
-                if (v < 1) {
-                    throw new ConfigException(setting.key, "must be at least 1 (was " + v + ")");
+                if (v < min) {
+                    throw new ConfigException(setting.key, (min == 0 ? "must be 0 or more" : "must be at least " + min)
+                            + " (was " + v + ")");
                 }
                 return v;
             } catch (NumberFormatException e) {
