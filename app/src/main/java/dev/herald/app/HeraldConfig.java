@@ -78,6 +78,7 @@ public record HeraldConfig(
         FANOUT_CHUNK_SIZE("herald.fanout.chunk.size", "2000"),
         SUMMARY_RETENTION("herald.summary.retention", "7d"),
         SUMMARY_GRACE("herald.summary.grace", "5m"),
+        RUNS_RETENTION("herald.runs.retention", "30d"),
         DEMO("herald.demo", "auto"),
         DEMO_RECIPIENTS("herald.demo.recipients", "100000"),
         EMBEDDED_KAFKA_PORT("herald.embedded.kafka.port", "19092"),
@@ -229,7 +230,8 @@ public record HeraldConfig(
                     s.duration(Setting.FANOUT_INTERVAL),
                     s.positiveInt(Setting.FANOUT_CHUNK_SIZE),
                     s.duration(Setting.SUMMARY_RETENTION),
-                    s.duration(Setting.SUMMARY_GRACE));
+                    s.duration(Setting.SUMMARY_GRACE),
+                    s.duration(Setting.RUNS_RETENTION));
         } catch (InvalidParameterException e) {
             throw settingError(e);
         }

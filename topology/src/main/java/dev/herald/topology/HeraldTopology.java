@@ -74,13 +74,13 @@ public final class HeraldTopology {
 
         KTable<String, Campaign> campaigns = campaigns(builder, topics, serdes, planner);
         schedule(builder, config, topics, serdes, planner, campaigns);
-        KStream<String, Job> jobs = jobs(builder, topics, serdes, campaigns);
+        KStream<String, Job> jobs = jobs(builder, config.runsRetention(), topics, serdes, campaigns);
         KTable<String, Recipient> recipients = recipients(builder, topics, serdes);
         Fanout fanout = fanout(builder, config, serdes, jobs, recipients);
 
         KStream<String, Outcome> outcomes = channels(topics, fanout.deliveries());
         summaries(config, serdes, outcomes);
-        runs(builder, topics, serdes, outcomes, fanout.reports());
+        runs(builder, config.runsRetention(), topics, serdes, outcomes, fanout.reports());
 
         return builder.build();
     }
@@ -116,8 +116,8 @@ public final class HeraldTopology {
     }
 
     /** Ticks (scheduled or manual) joined with their campaign; each run id passes once. */
-    private static KStream<String, Job> jobs(StreamsBuilder builder, HeraldTopics topics, HeraldSerdes serdes,
-            KTable<String, Campaign> campaigns) {
+    private static KStream<String, Job> jobs(StreamsBuilder builder, Duration runsRetention, HeraldTopics topics,
+            HeraldSerdes serdes, KTable<String, Campaign> campaigns) {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.JOB_RUNS), serdes.string(), serdes.longs())
                 .withCachingEnabled());
@@ -126,7 +126,8 @@ public final class HeraldTopology {
                 .leftJoin(campaigns, JobDecision::of,
                         Joined.<String, ScheduleTick, Campaign>with(serdes.string(), serdes.tick(), serdes.campaign())
                                 .withName("ticks-join-campaigns"))
-                .processValues(() -> new JobGate(StoreNames.JOB_RUNS), Named.as("jobs-gate"), StoreNames.JOB_RUNS);
+                .processValues(() -> new JobGate(StoreNames.JOB_RUNS, runsRetention), Named.as("jobs-gate"),
+                        StoreNames.JOB_RUNS);
     }
 
     /** Recipient profiles, validated, as the table the fan-out scans and looks recipients up in. */
@@ -226,8 +227,8 @@ public final class HeraldTopology {
      * Outcomes and partition reports meet per run; a run completes once, onto run-summaries. Like every store here
      * the ledger is cached: measured (SummaryCachingBenchmark), uncached it writes one changelog record per outcome.
      */
-    private static void runs(StreamsBuilder builder, HeraldTopics topics, HeraldSerdes serdes,
-            KStream<String, Outcome> outcomes, KStream<String, FanoutReport> reports) {
+    private static void runs(StreamsBuilder builder, Duration runsRetention, HeraldTopics topics,
+            HeraldSerdes serdes, KStream<String, Outcome> outcomes, KStream<String, FanoutReport> reports) {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.RUN_SUMMARY), serdes.string(), serdes.runSummary())
                 .withCachingEnabled());
@@ -240,7 +241,7 @@ public final class HeraldTopology {
                 .repartition(Repartitioned.<String, RunEvent>as(RUN_EVENTS_REPARTITION)
                         .withKeySerde(serdes.string())
                         .withValueSerde(serdes.runEvent()))
-                .process(() -> new RunLedgerProcessor(StoreNames.RUN_SUMMARY), Named.as("run-ledger"),
+                .process(() -> new RunLedgerProcessor(StoreNames.RUN_SUMMARY, runsRetention), Named.as("run-ledger"),
                         StoreNames.RUN_SUMMARY)
                 .to(topics.runSummaries().name(), topics.runSummaries().produced("run-summaries-sink"));
     }

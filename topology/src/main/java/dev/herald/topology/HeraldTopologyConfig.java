@@ -13,6 +13,8 @@ import java.time.Duration;
  * @param fanoutChunkSize      recipients scanned per partition per fan-out step, bounding time between commits
  * @param summaryRetention     how long windowed summaries stay queryable
  * @param summaryGrace         how late an outcome may arrive and still count in its window
+ * @param runsRetention        how long a run is remembered (run ledger, run ids started): older ones are pruned,
+ *                             and a tick scheduled before it is refused, so a pruned run can never start again
  */
 public record HeraldTopologyConfig(
         int recipientsPartitions,
@@ -21,7 +23,8 @@ public record HeraldTopologyConfig(
         Duration fanoutInterval,
         int fanoutChunkSize,
         Duration summaryRetention,
-        Duration summaryGrace) {
+        Duration summaryGrace,
+        Duration runsRetention) {
 
     public static final Duration MINUTE = Duration.ofMinutes(1);
     public static final Duration HOUR = Duration.ofHours(1);
@@ -39,6 +42,8 @@ public record HeraldTopologyConfig(
         require(summaryRetention != null && summaryRetention.compareTo(HOUR.plus(summaryGrace)) >= 0,
                 "summaryRetention", "must cover the hourly window plus grace (" + HOUR.plus(summaryGrace) + ")",
                 summaryRetention);
+        require(runsRetention != null && runsRetention.compareTo(HOUR) >= 0, "runsRetention",
+                "must be at least " + HOUR, runsRetention);
     }
 
     /**
@@ -47,17 +52,22 @@ public record HeraldTopologyConfig(
      */
     public static HeraldTopologyConfig defaults() {
         return new HeraldTopologyConfig(4, Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofMillis(100), 2_000,
-                Duration.ofDays(7), Duration.ofMinutes(5));
+                Duration.ofDays(7), Duration.ofMinutes(5), Duration.ofDays(30));
     }
 
     public HeraldTopologyConfig withRecipientsPartitions(int partitions) {
         return new HeraldTopologyConfig(partitions, schedulerInterval, misfireThreshold, fanoutInterval,
-                fanoutChunkSize, summaryRetention, summaryGrace);
+                fanoutChunkSize, summaryRetention, summaryGrace, runsRetention);
     }
 
     public HeraldTopologyConfig withFanoutChunkSize(int chunkSize) {
         return new HeraldTopologyConfig(recipientsPartitions, schedulerInterval, misfireThreshold,
-                fanoutInterval, chunkSize, summaryRetention, summaryGrace);
+                fanoutInterval, chunkSize, summaryRetention, summaryGrace, runsRetention);
+    }
+
+    public HeraldTopologyConfig withRunsRetention(Duration retention) {
+        return new HeraldTopologyConfig(recipientsPartitions, schedulerInterval, misfireThreshold, fanoutInterval,
+                fanoutChunkSize, summaryRetention, summaryGrace, retention);
     }
 
     private static boolean positive(Duration d) {

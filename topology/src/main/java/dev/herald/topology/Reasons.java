@@ -48,7 +48,9 @@ public final class Reasons {
         UNKNOWN_CAMPAIGN("unknown_campaign"),
         PAUSED("paused"),
         CANCELLED("cancelled"),
-        DRAFT("draft");
+        DRAFT("draft"),
+        /** Scheduled before the runs retention: its run may have been forgotten, so it must not start (again). */
+        EXPIRED("expired");
 
         private final String wire;
 

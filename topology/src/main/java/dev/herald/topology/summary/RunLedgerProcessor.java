@@ -1,5 +1,10 @@
 package dev.herald.topology.summary;
 
+import dev.herald.topology.RetentionPruner;
+import dev.herald.topology.RunIds;
+import java.time.Duration;
+import java.util.Optional;
+import org.apache.kafka.streams.processor.PunctuationType;
 import dev.herald.avro.FanoutReport;
 import dev.herald.avro.Outcome;
 import dev.herald.avro.RunEvent;
@@ -21,19 +26,24 @@ import org.slf4j.LoggerFactory;
  * Keeps each run's RunSummary and completes it exactly once: when every partition has reported its deliveries and
  * the outcomes counted add up to them. Only the completion is forwarded (to run-summaries); progress is queried from
  * the store. An event for a run already completed, or a second report from one partition, breaks that invariant and
- * is dead-lettered rather than silently miscounted.
+ * is dead-lettered rather than silently miscounted. Runs are forgotten after the runs retention (counted from
+ * completion, or from the last event of a run that never completed); an event of an unknown run scheduled before
+ * the retention is dropped, as its run was forgotten and must not come back half counted.
  */
 public final class RunLedgerProcessor implements Processor<String, RunEvent, String, RunSummary> {
 
     private static final Logger log = LoggerFactory.getLogger(RunLedgerProcessor.class);
 
     private final String storeName;
+    private final Duration retention;
     private ProcessorContext<String, RunSummary> context;
+    private RetentionPruner<RunSummary> pruner;
     private KeyValueStore<String, RunSummary> runs;
     private Counters counters;
 
-    public RunLedgerProcessor(String storeName) {
+    public RunLedgerProcessor(String storeName, Duration retention) {
         this.storeName = storeName;
+        this.retention = retention;
     }
 
     @Override
@@ -42,6 +52,10 @@ public final class RunLedgerProcessor implements Processor<String, RunEvent, Str
         this.runs = context.getStateStore(storeName);
         this.counters = new Counters(context.metrics(), "runs", context.taskId());
         counters.add("completed", 0);
+        pruner = new RetentionPruner<>(runs, retention, (runId, run) -> Optional.of(
+                run.getCompletedAt() != null ? run.getCompletedAt() : run.getUpdatedAt()));
+        context.schedule(RetentionPruner.interval(retention), PunctuationType.WALL_CLOCK_TIME,
+                now -> pruner.prune(Instant.ofEpochMilli(now)));
     }
 
     @Override
@@ -51,6 +65,13 @@ public final class RunLedgerProcessor implements Processor<String, RunEvent, Str
         Object event = record.value().getEvent();
         RunSummary run = runs.get(runId);
         if (run == null) {
+            Instant horizon = pruner.horizon(Instant.ofEpochMilli(context.currentSystemTimeMs()));
+            if (RunIds.parse(runId).map(id -> id.scheduledFor().isBefore(horizon)).orElse(false)) {
+                counters.count("events-expired");
+                log.warn("Dropped an event of run {}: scheduled before the runs retention ({}), so forgotten",
+                        runId, horizon);
+                return;
+            }
             run = start(runId, event, at);
         } else if (run.getStatus() == RunStatus.COMPLETED) {
             throw new InvalidRecordException("run " + runId + " is already COMPLETED; late event " + event);
