@@ -10,9 +10,15 @@ import java.time.Duration;
  * @param schedulerInterval    how often (wall clock) the scheduler looks for due campaigns
  * @param misfireThreshold     a fire later than this is a misfire and follows the campaign's misfire policy
  * @param fanoutInterval       how often (wall clock) each partition's fan-out works on its open runs
- * @param fanoutChunkSize      recipients scanned per partition per fan-out step, bounding time between commits
+ * @param fanoutChunkSize      at most this many recipients scanned per partition per fan-out step (a cap; the
+ *                             step budget is what normally ends a step)
  * @param summaryRetention     how long windowed summaries stay queryable
  * @param summaryGrace         how late an outcome may arrive and still count in its window
+ * @param fanoutStepBudget     processing time one fan-out punctuation may spend on a partition's open runs before
+ *                             it returns to the stream thread (so it can commit and poll): measured on the real
+ *                             clock, since it bounds work rather than schedules it
+ * @param outcomesTopic        when not null, every delivery's own outcome is also written to this topic (a test
+ *                             aid: the summaries only see outcomes tallied per fan-out step); null in production
  */
 public record HeraldTopologyConfig(
         int recipientsPartitions,
@@ -21,10 +27,23 @@ public record HeraldTopologyConfig(
         Duration fanoutInterval,
         int fanoutChunkSize,
         Duration summaryRetention,
-        Duration summaryGrace) {
+        Duration summaryGrace,
+        Duration fanoutStepBudget,
+        String outcomesTopic) {
 
     public static final Duration MINUTE = Duration.ofMinutes(1);
     public static final Duration HOUR = Duration.ofHours(1);
+    /** Default {@link #fanoutStepBudget}: long enough to amortize a step's commit, short next to the poll interval. */
+    public static final Duration DEFAULT_FANOUT_STEP_BUDGET = Duration.ofMillis(200);
+    /** Default {@link #fanoutChunkSize}: high enough that the step budget, not the count, ends a step. */
+    public static final int DEFAULT_FANOUT_CHUNK_SIZE = 1_000_000;
+
+    /** Without a step budget of its own (the default) and without an outcomes topic. */
+    public HeraldTopologyConfig(int recipientsPartitions, Duration schedulerInterval, Duration misfireThreshold,
+            Duration fanoutInterval, int fanoutChunkSize, Duration summaryRetention, Duration summaryGrace) {
+        this(recipientsPartitions, schedulerInterval, misfireThreshold, fanoutInterval, fanoutChunkSize,
+                summaryRetention, summaryGrace, DEFAULT_FANOUT_STEP_BUDGET, null);
+    }
 
     /** Checks every value; a bad one is an {@link InvalidParameterException} naming the record component. */
     public HeraldTopologyConfig {
@@ -39,6 +58,9 @@ public record HeraldTopologyConfig(
         require(summaryRetention != null && summaryRetention.compareTo(HOUR.plus(summaryGrace)) >= 0,
                 "summaryRetention", "must cover the hourly window plus grace (" + HOUR.plus(summaryGrace) + ")",
                 summaryRetention);
+        require(positive(fanoutStepBudget), "fanoutStepBudget", "must be positive", fanoutStepBudget);
+        require(outcomesTopic == null || !outcomesTopic.isBlank(), "outcomesTopic", "must not be blank",
+                outcomesTopic);
     }
 
     /**
@@ -46,18 +68,28 @@ public record HeraldTopologyConfig(
      * builds this record from its settings.
      */
     public static HeraldTopologyConfig defaults() {
-        return new HeraldTopologyConfig(4, Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofMillis(100), 2_000,
-                Duration.ofDays(7), Duration.ofMinutes(5));
+        return new HeraldTopologyConfig(4, Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofMillis(100),
+                2_000, Duration.ofDays(7), Duration.ofMinutes(5));
     }
 
     public HeraldTopologyConfig withRecipientsPartitions(int partitions) {
         return new HeraldTopologyConfig(partitions, schedulerInterval, misfireThreshold, fanoutInterval,
-                fanoutChunkSize, summaryRetention, summaryGrace);
+                fanoutChunkSize, summaryRetention, summaryGrace, fanoutStepBudget, outcomesTopic);
     }
 
     public HeraldTopologyConfig withFanoutChunkSize(int chunkSize) {
         return new HeraldTopologyConfig(recipientsPartitions, schedulerInterval, misfireThreshold,
-                fanoutInterval, chunkSize, summaryRetention, summaryGrace);
+                fanoutInterval, chunkSize, summaryRetention, summaryGrace, fanoutStepBudget, outcomesTopic);
+    }
+
+    public HeraldTopologyConfig withFanoutStepBudget(Duration budget) {
+        return new HeraldTopologyConfig(recipientsPartitions, schedulerInterval, misfireThreshold,
+                fanoutInterval, fanoutChunkSize, summaryRetention, summaryGrace, budget, outcomesTopic);
+    }
+
+    public HeraldTopologyConfig withOutcomesTopic(String topic) {
+        return new HeraldTopologyConfig(recipientsPartitions, schedulerInterval, misfireThreshold,
+                fanoutInterval, fanoutChunkSize, summaryRetention, summaryGrace, fanoutStepBudget, topic);
     }
 
     private static boolean positive(Duration d) {

@@ -51,7 +51,8 @@ class TopologyDescriptionTest {
                 StoreNames.FANOUT_CURSORS, StoreNames.SUMMARY_MINUTE, StoreNames.SUMMARY_HOUR,
                 StoreNames.RUN_SUMMARY);
         assertThat(matches(description, "(?:topic|topics): \\[?([a-z.-]+-repartition)")).containsExactlyInAnyOrder(
-                "jobs-repartition", "outcomes-by-campaign-repartition", "run-events-repartition");
+                "jobs-repartition", "outcomes-by-campaign-repartition", "run-events-repartition",
+                "run-tallies-repartition");
     }
 
     @Test

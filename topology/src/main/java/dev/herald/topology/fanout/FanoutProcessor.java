@@ -32,10 +32,12 @@ import org.slf4j.LoggerFactory;
  * Turns a job into deliveries for the recipients of this task's partition, in bounded chunks: each step scans at most
  * a chunk of recipients (and stays within the campaign's rate), persists its cursor with its output, and returns, so
  * a huge run never holds the stream thread past its poll interval and resumes where it stopped after a crash. When
- * the partition is done it emits one FanoutReport with the number of deliveries it produced.
+ * the partition is done it emits one FanoutReport with the number of deliveries it produced. After each step's
+ * deliveries it emits the step's end, on which their outcomes' tallies are forwarded.
  *
  * <p>Forwards {@link Delivery} records keyed by recipient id to the child {@link FanoutOutput#DELIVERIES} only, and
- * {@link FanoutReport} records keyed by run id to the child {@link FanoutOutput#REPORTS} only.
+ * {@link FanoutReport} records keyed by run id to the child {@link FanoutOutput#REPORTS} only, and step ends keyed by
+ * run id to the child {@link FanoutOutput#STEP_ENDS} only.
  */
 public final class FanoutProcessor implements Processor<String, Job, String, FanoutOutput> {
 
@@ -114,6 +116,10 @@ public final class FanoutProcessor implements Processor<String, Job, String, Fan
         budget.spend(step.produced);
         cursor.setDeliveries(cursor.getDeliveries() + step.produced);
         counters.add("deliveries", step.produced);
+        if (step.produced > 0) {
+            // Within this same call, so the step's tallies are forwarded before any commit can separate them from it.
+            context.forward(new Record<>(runId, FanoutOutput.stepEnd(runId), now), FanoutOutput.STEP_ENDS);
+        }
         if (done) {
             FanoutReport report = FanoutReport.newBuilder()
                     .setRunId(runId)
