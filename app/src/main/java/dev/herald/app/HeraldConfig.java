@@ -72,6 +72,7 @@ public record HeraldConfig(
         MISFIRE_THRESHOLD("herald.scheduler.misfire.threshold", "1m"),
         FANOUT_INTERVAL("herald.fanout.interval", "100ms"),
         FANOUT_CHUNK_SIZE("herald.fanout.chunk.size", "2000"),
+        FANOUT_STEP_BUDGET("herald.fanout.step.budget", "200ms"),
         SUMMARY_RETENTION("herald.summary.retention", "7d"),
         SUMMARY_GRACE("herald.summary.grace", "5m"),
         DEMO("herald.demo", "auto"),
@@ -157,7 +158,9 @@ public record HeraldConfig(
                     s.duration(Setting.FANOUT_INTERVAL),
                     s.positiveInt(Setting.FANOUT_CHUNK_SIZE),
                     s.duration(Setting.SUMMARY_RETENTION),
-                    s.duration(Setting.SUMMARY_GRACE));
+                    s.duration(Setting.SUMMARY_GRACE),
+                    s.duration(Setting.FANOUT_STEP_BUDGET),
+                    null);
         } catch (InvalidParameterException e) {
             throw settingError(e);
         }

@@ -154,9 +154,14 @@ public final class HeraldKit implements AutoCloseable {
         return new HeraldKit(config, start);
     }
 
-    /** Production's topology settings ({@link HeraldTopologyConfig#defaults()}) with one recipients partition. */
+    /**
+     * Production's topology settings ({@link HeraldTopologyConfig#defaults()}) with one recipients partition, and one
+     * chunk per fan-out step ({@link HeraldTopologyConfig#ONE_CHUNK_PER_STEP}): production ends a step by time, which
+     * would make how far a run gets per {@link #advance} depend on the machine's speed.
+     */
     public static HeraldTopologyConfig defaultConfig() {
-        return HeraldTopologyConfig.defaults().withRecipientsPartitions(1);
+        return HeraldTopologyConfig.defaults().withRecipientsPartitions(1)
+                .withFanoutStepBudget(HeraldTopologyConfig.ONE_CHUNK_PER_STEP);
     }
 
     // ---- inputs ----

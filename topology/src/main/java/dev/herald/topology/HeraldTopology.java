@@ -168,6 +168,7 @@ public final class HeraldTopology {
         int partitions = config.recipientsPartitions();
         Duration interval = config.fanoutInterval();
         int chunk = config.fanoutChunkSize();
+        Duration budget = config.fanoutStepBudget();
         KStream<String, FanoutOutput> out = jobs
                 .repartition(Repartitioned.<String, Job>as(JOBS_REPARTITION)
                         .withKeySerde(serdes.string())
@@ -175,7 +176,7 @@ public final class HeraldTopology {
                         .withNumberOfPartitions(partitions)
                         .withStreamPartitioner(new MulticastPartitioner<>()))
                 .process(() -> new FanoutProcessor(StoreNames.FANOUT_CURSORS, recipientStore, partitions,
-                                interval, chunk),
+                                interval, chunk, budget),
                         Named.as("fanout"), StoreNames.FANOUT_CURSORS, recipientStore);
         // The processor forwards each kind to its own child by these names, so neither child sees the other kind.
         return new Fanout(

@@ -10,13 +10,13 @@ import java.time.Duration;
  * @param schedulerInterval    how often (wall clock) the scheduler looks for due campaigns
  * @param misfireThreshold     a fire later than this is a misfire and follows the campaign's misfire policy
  * @param fanoutInterval       how often (wall clock) each partition's fan-out works on its open runs
- * @param fanoutChunkSize      at most this many recipients scanned per partition per fan-out step (a cap; the
- *                             step budget is what normally ends a step)
+ * @param fanoutChunkSize      recipients scanned per partition between two looks at the fan-out step's budget: a
+ *                             step scans at least one chunk, then more while its budget lasts
  * @param summaryRetention     how long windowed summaries stay queryable
  * @param summaryGrace         how late an outcome may arrive and still count in its window
- * @param fanoutStepBudget     processing time one fan-out punctuation may spend on a partition's open runs before
- *                             it returns to the stream thread (so it can commit and poll): measured on the real
- *                             clock, since it bounds work rather than schedules it
+ * @param fanoutStepBudget     processing time one fan-out step may spend on a partition's open runs before it
+ *                             returns to the stream thread (so it can commit and poll), checked after each chunk:
+ *                             measured on the real clock, since it bounds work rather than schedules it
  * @param outcomesTopic        when not null, every delivery's own outcome is also written to this topic (a test
  *                             aid: the summaries only see outcomes tallied per fan-out step); null in production
  */
@@ -35,8 +35,11 @@ public record HeraldTopologyConfig(
     public static final Duration HOUR = Duration.ofHours(1);
     /** Default {@link #fanoutStepBudget}: long enough to amortize a step's commit, short next to the poll interval. */
     public static final Duration DEFAULT_FANOUT_STEP_BUDGET = Duration.ofMillis(200);
-    /** Default {@link #fanoutChunkSize}: high enough that the step budget, not the count, ends a step. */
-    public static final int DEFAULT_FANOUT_CHUNK_SIZE = 1_000_000;
+    /**
+     * A step budget so small that every step ends after its first chunk: steps then follow the chunk size alone,
+     * whatever the machine's speed (tests that count steps use it).
+     */
+    public static final Duration ONE_CHUNK_PER_STEP = Duration.ofNanos(1);
 
     /** Without a step budget of its own (the default) and without an outcomes topic. */
     public HeraldTopologyConfig(int recipientsPartitions, Duration schedulerInterval, Duration misfireThreshold,

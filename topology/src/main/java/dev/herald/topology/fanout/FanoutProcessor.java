@@ -29,9 +29,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns a job into deliveries for the recipients of this task's partition, in bounded chunks: each step scans at most
- * a chunk of recipients (and stays within the campaign's rate), persists its cursor with its output, and returns, so
- * a huge run never holds the stream thread past its poll interval and resumes where it stopped after a crash. When
+ * Turns a job into deliveries for the recipients of this task's partition, in bounded steps: each step scans chunks of
+ * recipients while its time budget lasts (at least one chunk, and within the campaign's rate), persists its cursor
+ * with its output, and returns, so a huge run never holds the stream thread past its poll interval and resumes where
+ * it stopped after a crash. When
  * the partition is done it emits one FanoutReport with the number of deliveries it produced. After each step's
  * deliveries it emits the step's end, on which their outcomes' tallies are forwarded.
  *
@@ -48,6 +49,7 @@ public final class FanoutProcessor implements Processor<String, Job, String, Fan
     private final int partitionCount;
     private final java.time.Duration interval;
     private final int chunkSize;
+    private final long stepBudgetNanos;
     private final Map<String, RateBudget> budgets = new HashMap<>();
 
     private ProcessorContext<String, FanoutOutput> context;
@@ -56,13 +58,21 @@ public final class FanoutProcessor implements Processor<String, Job, String, Fan
     private int partition;
     private Counters counters;
 
+    /** One chunk per step, whatever the time: steps follow the chunk size alone. */
     public FanoutProcessor(String cursorStoreName, String recipientStoreName, int partitionCount,
             java.time.Duration interval, int chunkSize) {
+        this(cursorStoreName, recipientStoreName, partitionCount, interval, chunkSize,
+                dev.herald.topology.HeraldTopologyConfig.ONE_CHUNK_PER_STEP);
+    }
+
+    public FanoutProcessor(String cursorStoreName, String recipientStoreName, int partitionCount,
+            java.time.Duration interval, int chunkSize, java.time.Duration stepBudget) {
         this.cursorStoreName = cursorStoreName;
         this.recipientStoreName = recipientStoreName;
         this.partitionCount = partitionCount;
         this.interval = interval;
         this.chunkSize = chunkSize;
+        this.stepBudgetNanos = stepBudget.toNanos();
     }
 
     @Override
@@ -86,7 +96,7 @@ public final class FanoutProcessor implements Processor<String, Job, String, Fan
         FanoutCursor cursor = FanoutCursor.newBuilder().setJob(job).build();
         long now = context.currentSystemTimeMs();
         // Start at once rather than at the next punctuation: small runs finish within the job's own commit.
-        step(job.getRunId(), cursor, chunkSize, now, true);
+        step(job.getRunId(), cursor, chunkSize, System.nanoTime() + stepBudgetNanos, now, true);
     }
 
     private void stepAll(long now) {
@@ -98,18 +108,22 @@ public final class FanoutProcessor implements Processor<String, Job, String, Fan
             return;
         }
         int share = Math.max(1, chunkSize / open.size());
-        for (KeyValue<String, FanoutCursor> entry : open) {
-            step(entry.key, entry.value, share, now, false);
+        long start = System.nanoTime();
+        for (int i = 0; i < open.size(); i++) {
+            // Each open run gets its slice of the budget, so one big run cannot starve the others.
+            long deadline = start + stepBudgetNanos / open.size() * (i + 1);
+            KeyValue<String, FanoutCursor> entry = open.get(i);
+            step(entry.key, entry.value, share, deadline, now, false);
         }
     }
 
-    private void step(String runId, FanoutCursor cursor, int scanBudget, long now, boolean isNew) {
+    private void step(String runId, FanoutCursor cursor, int chunk, long deadline, long now, boolean isNew) {
         Job job = cursor.getJob();
         Campaign campaign = job.getCampaign();
         List<Channel> channels = new ArrayList<>(new LinkedHashSet<>(campaign.getChannels()));
         RateBudget budget = budgets.computeIfAbsent(runId, id -> budgetFor(campaign, channels.size(), now));
         long allowed = budget.available(now);
-        Step step = new Step(job, channels, scanBudget, allowed, now);
+        Step step = new Step(job, channels, chunk, deadline, allowed, now);
         boolean done = campaign.getAudience().getRecipientIds().isEmpty()
                 ? scanTable(cursor, step)
                 : lookUpIds(cursor, step);
@@ -147,7 +161,7 @@ public final class FanoutProcessor implements Processor<String, Job, String, Fan
                 if (entry.key.equals(lastKey)) {
                     continue; // range() includes its lower bound, which was handled by the previous step
                 }
-                step.scanned++;
+                step.scanned();
                 lastKey = entry.key;
                 Recipient recipient = entry.value == null ? null : entry.value.value();
                 if (recipient != null && AudienceMatcher.matches(audience, recipient)) {
@@ -165,7 +179,7 @@ public final class FanoutProcessor implements Processor<String, Job, String, Fan
         int i = cursor.getNextIdIndex();
         while (i < ids.size() && step.canTakeMore()) {
             String id = ids.get(i++);
-            step.scanned++;
+            step.scanned();
             if (ownerOf(id) != partition) {
                 continue;
             }
@@ -191,26 +205,48 @@ public final class FanoutProcessor implements Processor<String, Job, String, Fan
                 : new RateBudget((double) rate / partitionCount, channelCount, now);
     }
 
-    /** One bounded step of one run. */
+    /**
+     * One bounded step of one run: at least one chunk, then chunk after chunk while its time budget lasts (read on
+     * the real clock at chunk boundaries), always within the run's rate.
+     */
     private final class Step {
         final Job job;
         final List<Channel> channels;
-        final int scanBudget;
+        final int chunk;
+        final long deadline;
         final long allowed;
         final long now;
         int scanned;
+        int scannedInChunk;
         long produced;
 
-        Step(Job job, List<Channel> channels, int scanBudget, long allowed, long now) {
+        Step(Job job, List<Channel> channels, int chunk, long deadline, long allowed, long now) {
             this.job = job;
             this.channels = channels;
-            this.scanBudget = scanBudget;
+            this.chunk = chunk;
+            this.deadline = deadline;
             this.allowed = allowed;
             this.now = now;
         }
 
+        /** Whether the step may scan one more recipient, which the caller then counts by {@link #scanned()}. */
         boolean canTakeMore() {
-            return scanned < scanBudget && produced + channels.size() <= allowed;
+            if (produced + channels.size() > allowed) {
+                return false;
+            }
+            if (scannedInChunk < chunk) {
+                return true;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            scannedInChunk = 0;
+            return true;
+        }
+
+        void scanned() {
+            scanned++;
+            scannedInChunk++;
         }
 
         void deliver(String recipientId, Recipient recipient) {
