@@ -26,6 +26,7 @@ import dev.herald.topology.jobs.JobDecision;
 import dev.herald.topology.jobs.JobGate;
 import dev.herald.topology.jobs.TickValidator;
 import dev.herald.topology.recipients.RecipientValidator;
+import dev.herald.topology.recipients.SegmentIndexer;
 import dev.herald.topology.scheduler.FirePlanner;
 import dev.herald.topology.scheduler.SchedulerProcessor;
 import dev.herald.topology.summary.OutcomeTallyProcessor;
@@ -138,12 +139,20 @@ public final class HeraldTopology {
                 .processValues(() -> new JobGate(StoreNames.JOB_RUNS), Named.as("jobs-gate"), StoreNames.JOB_RUNS);
     }
 
-    /** Recipient profiles, validated, as the table the fan-out scans and looks recipients up in. */
+    /**
+     * Recipient profiles, validated, as the table the fan-out scans and looks recipients up in, and indexed by
+     * segment (recipients-by-segment-store) so a segment audience reads only its members.
+     */
     private static KTable<String, Recipient> recipients(StreamsBuilder builder, HeraldTopics topics,
             HeraldSerdes serdes) {
         // Read through Decode like every input, so bad bytes are dead-lettered; the price is a changelog of its own.
+        // The segment index is kept here, before the table, where every change passes; the fan-out reads both.
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.RECIPIENTS_BY_SEGMENT), serdes.string(), serdes.string()));
         return read(builder, topics.recipients(), "recipients")
                 .processValues(RecipientValidator::new, Named.as("recipients-validate"))
+                .processValues(() -> new SegmentIndexer(StoreNames.RECIPIENTS_BY_SEGMENT),
+                        Named.as("recipients-segment-index"), StoreNames.RECIPIENTS_BY_SEGMENT)
                 .toTable(Named.as("recipients-table"),
                         Materialized.<String, Recipient, KeyValueStore<Bytes, byte[]>>as(StoreNames.RECIPIENTS)
                                 .withKeySerde(serdes.string())
@@ -175,9 +184,10 @@ public final class HeraldTopology {
                         .withValueSerde(serdes.job())
                         .withNumberOfPartitions(partitions)
                         .withStreamPartitioner(new MulticastPartitioner<>()))
-                .process(() -> new FanoutProcessor(StoreNames.FANOUT_CURSORS, recipientStore, partitions,
-                                interval, chunk, budget),
-                        Named.as("fanout"), StoreNames.FANOUT_CURSORS, recipientStore);
+                .process(() -> new FanoutProcessor(StoreNames.FANOUT_CURSORS, recipientStore,
+                                StoreNames.RECIPIENTS_BY_SEGMENT, partitions, interval, chunk, budget),
+                        Named.as("fanout"), StoreNames.FANOUT_CURSORS, recipientStore,
+                        StoreNames.RECIPIENTS_BY_SEGMENT);
         // The processor forwards each kind to its own child by these names, so neither child sees the other kind.
         return new Fanout(
                 out.mapValues(FanoutOutput::delivery, Named.as(FanoutOutput.DELIVERIES)),

@@ -15,6 +15,8 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
+import dev.herald.topology.recipients.SegmentIndex;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -50,23 +52,30 @@ public final class FanoutProcessor implements Processor<String, Job, String, Fan
     private final java.time.Duration interval;
     private final int chunkSize;
     private final long stepBudgetNanos;
+    private final String segmentIndexName;
     private final Map<String, RateBudget> budgets = new HashMap<>();
 
     private ProcessorContext<String, FanoutOutput> context;
     private KeyValueStore<String, FanoutCursor> cursors;
     private TimestampedKeyValueStore<String, Recipient> recipients;
+    private KeyValueStore<String, String> segmentIndex;
     private int partition;
     private Counters counters;
 
     /** One chunk per step, whatever the time: steps follow the chunk size alone. */
     public FanoutProcessor(String cursorStoreName, String recipientStoreName, int partitionCount,
             java.time.Duration interval, int chunkSize) {
-        this(cursorStoreName, recipientStoreName, partitionCount, interval, chunkSize,
+        this(cursorStoreName, recipientStoreName, null, partitionCount, interval, chunkSize,
                 dev.herald.topology.HeraldTopologyConfig.ONE_CHUNK_PER_STEP);
     }
 
-    public FanoutProcessor(String cursorStoreName, String recipientStoreName, int partitionCount,
-            java.time.Duration interval, int chunkSize, java.time.Duration stepBudget) {
+    /**
+     * @param segmentIndexName the recipients-by-segment index of this task, or null to select segments by scanning
+     *                         the recipients store
+     */
+    public FanoutProcessor(String cursorStoreName, String recipientStoreName, String segmentIndexName,
+            int partitionCount, java.time.Duration interval, int chunkSize, java.time.Duration stepBudget) {
+        this.segmentIndexName = segmentIndexName;
         this.cursorStoreName = cursorStoreName;
         this.recipientStoreName = recipientStoreName;
         this.partitionCount = partitionCount;
@@ -80,6 +89,7 @@ public final class FanoutProcessor implements Processor<String, Job, String, Fan
         this.context = context;
         this.cursors = context.getStateStore(cursorStoreName);
         this.recipients = context.getStateStore(recipientStoreName);
+        this.segmentIndex = segmentIndexName == null ? null : context.getStateStore(segmentIndexName);
         this.partition = context.taskId().partition();
         this.counters = new Counters(context.metrics(), "fanout", context.taskId());
         counters.add("deliveries", 0);
@@ -124,9 +134,14 @@ public final class FanoutProcessor implements Processor<String, Job, String, Fan
         RateBudget budget = budgets.computeIfAbsent(runId, id -> budgetFor(campaign, channels.size(), now));
         long allowed = budget.available(now);
         Step step = new Step(job, channels, chunk, deadline, allowed, now);
-        boolean done = campaign.getAudience().getRecipientIds().isEmpty()
-                ? scanTable(cursor, step)
-                : lookUpIds(cursor, step);
+        boolean done;
+        if (!campaign.getAudience().getRecipientIds().isEmpty()) {
+            done = lookUpIds(cursor, step);
+        } else if (usesSegmentIndex(cursor)) {
+            done = scanSegments(cursor, step);
+        } else {
+            done = scanTable(cursor, step);
+        }
         budget.spend(step.produced);
         cursor.setDeliveries(cursor.getDeliveries() + step.produced);
         counters.add("deliveries", step.produced);
@@ -171,6 +186,69 @@ public final class FanoutProcessor implements Processor<String, Job, String, Fan
             cursor.setLastKey(lastKey);
             return !it.hasNext();
         }
+    }
+
+    /**
+     * Whether a segment audience is read from the index. A cursor persisted by a table scan (a plain recipient id as
+     * its last key) goes on scanning the table, so a run started before the index existed ends as it began.
+     */
+    private boolean usesSegmentIndex(FanoutCursor cursor) {
+        String lastKey = cursor.getLastKey();
+        return segmentIndex != null && !cursor.getJob().getCampaign().getAudience().getSegments().isEmpty()
+                && (lastKey == null || SegmentIndex.isMember(lastKey));
+    }
+
+    /**
+     * Reads the members of each audience segment from the index, in segment order ({@code nextIdIndex} is the segment,
+     * {@code lastKey} the last membership key read), and matches each member's profile against the whole audience. A
+     * recipient in several of the segments is delivered once, under the first of them.
+     */
+    private boolean scanSegments(FanoutCursor cursor, Step step) {
+        Audience audience = cursor.getJob().getCampaign().getAudience();
+        List<String> segments = new ArrayList<>(new TreeSet<>(audience.getSegments()));
+        int s = cursor.getNextIdIndex();
+        String lastKey = cursor.getLastKey();
+        while (s < segments.size() && step.canTakeMore()) {
+            String segment = segments.get(s);
+            String prefix = SegmentIndex.membersOf(segment);
+            boolean more;
+            try (KeyValueIterator<String, String> it = segmentIndex.range(
+                    lastKey == null ? prefix : lastKey, SegmentIndex.afterMembersOf(segment))) {
+                while (it.hasNext() && step.canTakeMore()) {
+                    String key = it.next().key;
+                    if (key.equals(lastKey) || !key.startsWith(prefix)) {
+                        continue; // range() includes its lower bound, which the previous step handled
+                    }
+                    step.scanned();
+                    lastKey = key;
+                    String id = SegmentIndex.recipientOf(segment, key);
+                    ValueAndTimestamp<Recipient> found = recipients.get(id);
+                    Recipient recipient = found == null ? null : found.value();
+                    if (recipient != null && AudienceMatcher.matches(audience, recipient)
+                            && !inEarlierSegment(recipient, segments, s)) {
+                        step.deliver(id, recipient);
+                    }
+                }
+                more = it.hasNext();
+            }
+            if (more) {
+                break;
+            }
+            s++;
+            lastKey = null;
+        }
+        cursor.setNextIdIndex(s);
+        cursor.setLastKey(lastKey);
+        return s >= segments.size();
+    }
+
+    private static boolean inEarlierSegment(Recipient recipient, List<String> segments, int current) {
+        for (int i = 0; i < current; i++) {
+            if (recipient.getSegments().contains(segments.get(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean lookUpIds(FanoutCursor cursor, Step step) {

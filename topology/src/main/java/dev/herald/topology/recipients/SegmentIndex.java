@@ -1,0 +1,60 @@
+package dev.herald.topology.recipients;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The keys of the recipients-by-segment index: one membership key per (segment, recipient), in segment order then
+ * recipient order, so a segment's members are one range; and one key per recipient holding its indexed segments, so
+ * an update finds the segments to leave without reading the recipients table.
+ */
+public final class SegmentIndex {
+
+    // Control characters, so index keys never collide with each other's key space; NUL ends the segment name.
+    private static final String MEMBER = "\u0001";
+    private static final String SEGMENTS_OF = "\u0002";
+    private static final String END_OF_SEGMENT = "\u0000";
+    private static final String SEPARATOR = "\u0000";
+
+    private SegmentIndex() {
+    }
+
+    /** The key saying that {@code recipientId} is in {@code segment}. */
+    public static String member(String segment, String recipientId) {
+        return membersOf(segment) + recipientId;
+    }
+
+    /** The common prefix of a segment's membership keys. */
+    public static String membersOf(String segment) {
+        return MEMBER + segment + END_OF_SEGMENT;
+    }
+
+    /** A key above every membership key of {@code segment} and below any other segment's. */
+    public static String afterMembersOf(String segment) {
+        return MEMBER + segment + "\u0001";
+    }
+
+    /** Whether a key is a membership key (and not, say, a recipient id some other cursor holds). */
+    public static boolean isMember(String key) {
+        return key.startsWith(MEMBER);
+    }
+
+    /** The recipient id of a membership key of {@code segment}. */
+    public static String recipientOf(String segment, String memberKey) {
+        return memberKey.substring(membersOf(segment).length());
+    }
+
+    /** The key holding the segments a recipient is indexed under. */
+    public static String segmentsOf(String recipientId) {
+        return SEGMENTS_OF + recipientId;
+    }
+
+    static String join(List<String> segments) {
+        return String.join(SEPARATOR, segments);
+    }
+
+    static List<String> split(String joined) {
+        return joined == null || joined.isEmpty() ? List.of() : new ArrayList<>(Arrays.asList(joined.split(SEPARATOR, -1)));
+    }
+}
