@@ -90,6 +90,12 @@ public final class FanoutProcessor implements Processor<String, Job, String, Fan
         this.cursors = context.getStateStore(cursorStoreName);
         this.recipients = context.getStateStore(recipientStoreName);
         this.segmentIndex = segmentIndexName == null ? null : context.getStateStore(segmentIndexName);
+        if (segmentIndex != null) {
+            long indexed = SegmentIndex.backfill(segmentIndex, recipients);
+            if (indexed > 0) {
+                log.info("Indexed the segments of {} recipients on partition {}", indexed, context.taskId().partition());
+            }
+        }
         this.partition = context.taskId().partition();
         this.counters = new Counters(context.metrics(), "fanout", context.taskId());
         counters.add("deliveries", 0);

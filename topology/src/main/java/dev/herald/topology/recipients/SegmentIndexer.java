@@ -1,9 +1,6 @@
 package dev.herald.topology.recipients;
 
 import dev.herald.avro.Recipient;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.List;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
@@ -31,27 +28,7 @@ public final class SegmentIndexer implements FixedKeyProcessor<String, Recipient
 
     @Override
     public void process(FixedKeyRecord<String, Recipient> record) {
-        String id = record.key();
-        List<String> before = SegmentIndex.split(index.get(SegmentIndex.segmentsOf(id)));
-        List<String> after = record.value() == null ? List.of()
-                : new ArrayList<>(new LinkedHashSet<>(record.value().getSegments()));
-        if (!before.equals(after)) {
-            for (String segment : before) {
-                if (!after.contains(segment)) {
-                    index.delete(SegmentIndex.member(segment, id));
-                }
-            }
-            for (String segment : after) {
-                if (!before.contains(segment)) {
-                    index.put(SegmentIndex.member(segment, id), "");
-                }
-            }
-            if (after.isEmpty()) {
-                index.delete(SegmentIndex.segmentsOf(id));
-            } else {
-                index.put(SegmentIndex.segmentsOf(id), SegmentIndex.join(after));
-            }
-        }
+        SegmentIndex.update(index, record.key(), record.value());
         context.forward(record);
     }
 }
