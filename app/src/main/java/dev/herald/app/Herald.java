@@ -137,6 +137,7 @@ public final class Herald implements AutoCloseable {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.advertised());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
         // Settings given as kafka.* win over Herald's defaults: they are the operator's explicit choice.
         props.putAll(clientConfig(config));
         return props;

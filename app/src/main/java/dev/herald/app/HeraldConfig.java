@@ -47,6 +47,7 @@ public record HeraldConfig(
         int embeddedKafkaPort,
         int embeddedRegistryPort,
         HeraldTopologyConfig topology,
+        int streamThreads,
         Map<String, String> kafka) {
 
     public static final String CONFIG_FILE = "herald.config.file";
@@ -73,12 +74,14 @@ public record HeraldConfig(
         FANOUT_INTERVAL("herald.fanout.interval", "100ms"),
         FANOUT_CHUNK_SIZE("herald.fanout.chunk.size", "2000"),
         FANOUT_STEP_BUDGET("herald.fanout.step.budget", "200ms"),
+        OUTCOMES_TOPIC("herald.outcomes.topic", ""),
         SUMMARY_RETENTION("herald.summary.retention", "7d"),
         SUMMARY_GRACE("herald.summary.grace", "5m"),
         DEMO("herald.demo", "auto"),
         DEMO_RECIPIENTS("herald.demo.recipients", "100000"),
         EMBEDDED_KAFKA_PORT("herald.embedded.kafka.port", "19092"),
-        EMBEDDED_REGISTRY_PORT("herald.embedded.registry.port", "18081");
+        EMBEDDED_REGISTRY_PORT("herald.embedded.registry.port", "18081"),
+        STREAM_THREADS("herald.stream.threads", "auto");
 
         final String key;
         final String defaultValue;
@@ -160,7 +163,7 @@ public record HeraldConfig(
                     s.duration(Setting.SUMMARY_RETENTION),
                     s.duration(Setting.SUMMARY_GRACE),
                     s.duration(Setting.FANOUT_STEP_BUDGET),
-                    null);
+                    s.text(Setting.OUTCOMES_TOPIC).isEmpty() ? null : s.text(Setting.OUTCOMES_TOPIC));
         } catch (InvalidParameterException e) {
             throw settingError(e);
         }
@@ -191,7 +194,17 @@ public record HeraldConfig(
                 s.port(Setting.EMBEDDED_KAFKA_PORT, true),
                 s.port(Setting.EMBEDDED_REGISTRY_PORT, true),
                 topology,
+                streamThreads(s),
                 Map.copyOf(kafka));
+    }
+
+    /**
+     * Stream threads: {@code auto} is one per core the JVM sees, as one thread per instance left all but one core
+     * idle while the fan-out, the channels and the summaries waited on each other.
+     */
+    private static int streamThreads(Values s) {
+        return s.text(Setting.STREAM_THREADS).equals("auto") ? Runtime.getRuntime().availableProcessors()
+                : s.positiveInt(Setting.STREAM_THREADS);
     }
 
     /** A parameter the topology or the topic setup rejected, as the problem of the setting behind it. */
@@ -216,7 +229,7 @@ public record HeraldConfig(
     public HeraldConfig withServers(String bootstrap, String registryUrl) {
         return new HeraldConfig(bootstrap, registryUrl, applicationId, stateDir, dataDir, httpHost, httpPort,
                 advertisedHost, advertisedPort, topicPrefix, campaignPartitions, demo, demoRecipients,
-                embeddedKafkaPort, embeddedRegistryPort, topology, kafka);
+                embeddedKafkaPort, embeddedRegistryPort, topology, streamThreads, kafka);
     }
 
     private static Map<String, String> parseFlags(String... args) {
