@@ -162,6 +162,7 @@ public final class Herald implements AutoCloseable {
         // Standbys let keyed queries answer (flagged stale) while an instance is down, and make its tasks
         // restore from a warm copy instead of the whole changelog.
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
         // Settings given as kafka.* win over Herald's defaults: they are the operator's explicit choice.
         props.putAll(clientConfig(config));
         return props;

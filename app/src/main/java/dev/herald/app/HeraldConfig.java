@@ -51,6 +51,7 @@ public record HeraldConfig(
         boolean metricsNeedToken,
         int standbyReplicas,
         HeraldTopologyConfig topology,
+        int streamThreads,
         Map<String, String> kafka) {
 
     public static final String CONFIG_FILE = "herald.config.file";
@@ -76,6 +77,8 @@ public record HeraldConfig(
         MISFIRE_THRESHOLD("herald.scheduler.misfire.threshold", "1m"),
         FANOUT_INTERVAL("herald.fanout.interval", "100ms"),
         FANOUT_CHUNK_SIZE("herald.fanout.chunk.size", "2000"),
+        FANOUT_STEP_BUDGET("herald.fanout.step.budget", "200ms"),
+        OUTCOMES_TOPIC("herald.outcomes.topic", ""),
         SUMMARY_RETENTION("herald.summary.retention", "7d"),
         SUMMARY_GRACE("herald.summary.grace", "5m"),
         RUNS_RETENTION("herald.runs.retention", "30d"),
@@ -87,7 +90,9 @@ public record HeraldConfig(
         HTTP_AUTH_TOKEN_FILE("herald.http.auth.token.file", ""),
         HTTP_AUTH_METRICS("herald.http.auth.metrics", "false"),
         STANDBY_REPLICAS("herald.standby.replicas", "1"),
-        HTTP_URL("herald.http.url", "");
+        HTTP_URL("herald.http.url", ""),
+        STREAM_THREADS("herald.stream.threads", "auto");
+
 
         final String key;
         final String defaultValue;
@@ -231,6 +236,8 @@ public record HeraldConfig(
                     s.positiveInt(Setting.FANOUT_CHUNK_SIZE),
                     s.duration(Setting.SUMMARY_RETENTION),
                     s.duration(Setting.SUMMARY_GRACE),
+                    s.duration(Setting.FANOUT_STEP_BUDGET),
+                    s.text(Setting.OUTCOMES_TOPIC).isEmpty() ? null : s.text(Setting.OUTCOMES_TOPIC),
                     s.duration(Setting.RUNS_RETENTION));
         } catch (InvalidParameterException e) {
             throw settingError(e);
@@ -265,6 +272,7 @@ public record HeraldConfig(
                 s.bool(Setting.HTTP_AUTH_METRICS),
                 s.nonNegativeInt(Setting.STANDBY_REPLICAS),
                 topology,
+                streamThreads(s),
                 Map.copyOf(kafka));
     }
 
@@ -299,6 +307,15 @@ public record HeraldConfig(
         }
     }
 
+    /**
+     * Stream threads: {@code auto} is one per core the JVM sees, as one thread per instance left all but one core
+     * idle while the fan-out, the channels and the summaries waited on each other.
+     */
+    private static int streamThreads(Values s) {
+        return s.text(Setting.STREAM_THREADS).equals("auto") ? Runtime.getRuntime().availableProcessors()
+                : s.positiveInt(Setting.STREAM_THREADS);
+    }
+
     /** A parameter the topology or the topic setup rejected, as the problem of the setting behind it. */
     static ConfigException settingError(InvalidParameterException e) {
         return Arrays.stream(Setting.values())
@@ -321,14 +338,14 @@ public record HeraldConfig(
     public HeraldConfig withServers(String bootstrap, String registryUrl) {
         return new HeraldConfig(bootstrap, registryUrl, applicationId, stateDir, dataDir, httpHost, httpPort,
                 advertisedHost, advertisedPort, topicPrefix, campaignPartitions, demo, demoRecipients,
-                embeddedKafkaPort, embeddedRegistryPort, apiToken, metricsNeedToken, standbyReplicas, topology, kafka);
+                embeddedKafkaPort, embeddedRegistryPort, apiToken, metricsNeedToken, standbyReplicas, topology, streamThreads, kafka);
     }
 
     /** This configuration advertising {@code port}: the HTTP port bound when {@code herald.http.port} was 0. */
     public HeraldConfig withAdvertisedPort(int port) {
         return new HeraldConfig(bootstrapServers, schemaRegistryUrl, applicationId, stateDir, dataDir, httpHost, httpPort,
                 advertisedHost, port, topicPrefix, campaignPartitions, demo, demoRecipients,
-                embeddedKafkaPort, embeddedRegistryPort, apiToken, metricsNeedToken, standbyReplicas, topology, kafka);
+                embeddedKafkaPort, embeddedRegistryPort, apiToken, metricsNeedToken, standbyReplicas, topology, streamThreads, kafka);
     }
 
     private static Map<String, String> parseFlags(String... args) {

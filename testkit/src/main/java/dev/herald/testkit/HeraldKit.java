@@ -76,6 +76,11 @@ public final class HeraldKit implements AutoCloseable {
     public static final String APPLICATION_ID = "herald-testkit";
     /** Topic names as production has them by default ({@code herald.campaigns}, ...). */
     public static final String TOPIC_PREFIX = "herald.";
+    /**
+     * Where the kit has the topology write every delivery's own outcome ({@link HeraldTopologyConfig#outcomesTopic()}):
+     * the summaries only see outcomes tallied per fan-out step, so per-recipient checks read them here.
+     */
+    public static final String OUTCOMES_TOPIC = TOPIC_PREFIX + "testkit-outcomes";
     /** How long {@link #runToCompletion(String)} drives a run, in the kit's time, before it gives up. */
     public static final Duration DEFAULT_RUN_LIMIT = Duration.ofHours(1);
 
@@ -101,7 +106,7 @@ public final class HeraldKit implements AutoCloseable {
     private final Output<String, Outcome> outcomes;
 
     private HeraldKit(HeraldTopologyConfig config, Instant start) {
-        this.config = config;
+        this.config = config.outcomesTopic() == null ? config.withOutcomesTopic(OUTCOMES_TOPIC) : config;
         this.started = start.truncatedTo(ChronoUnit.MILLIS);
         this.now = started;
         this.serdes = HeraldSerdes.using(InMemorySchemaRegistry.scope(registryScope));
@@ -111,7 +116,7 @@ public final class HeraldKit implements AutoCloseable {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "testkit:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        this.driver = new TopologyTestDriver(HeraldTopology.build(config, topics, serdes), props, started);
+        this.driver = new TopologyTestDriver(HeraldTopology.build(this.config, topics, serdes), props, started);
         this.queries = new LocalQueries(new DriverStoreSource(driver));
         this.campaignsIn = input(topics.campaigns());
         this.recipientsIn = input(topics.recipients());
@@ -121,10 +126,8 @@ public final class HeraldKit implements AutoCloseable {
         this.deadLetters = new Output<>(output(topics.deadLetters()));
         this.completedRuns = new Output<>(output(topics.runSummaries()));
         this.ticks = new Output<>(output(topics.scheduleTicks()));
-        // Outcomes are internal: read from the repartition topic that carries them to the summaries.
-        this.outcomes = new Output<>(driver.createOutputTopic(internalTopic(
-                HeraldTopology.OUTCOMES_BY_CAMPAIGN_REPARTITION), serdes.string().deserializer(),
-                serdes.outcome().deserializer()));
+        this.outcomes = new Output<>(driver.createOutputTopic(this.config.outcomesTopic(),
+                serdes.string().deserializer(), serdes.outcome().deserializer()));
     }
 
     /** A kit at {@link #DEFAULT_START} with production's topology settings (one recipients partition). */
@@ -151,9 +154,14 @@ public final class HeraldKit implements AutoCloseable {
         return new HeraldKit(config, start);
     }
 
-    /** Production's topology settings ({@link HeraldTopologyConfig#defaults()}) with one recipients partition. */
+    /**
+     * Production's topology settings ({@link HeraldTopologyConfig#defaults()}) with one recipients partition, and one
+     * chunk per fan-out step ({@link HeraldTopologyConfig#ONE_CHUNK_PER_STEP}): production ends a step by time, which
+     * would make how far a run gets per {@link #advance} depend on the machine's speed.
+     */
     public static HeraldTopologyConfig defaultConfig() {
-        return HeraldTopologyConfig.defaults().withRecipientsPartitions(1);
+        return HeraldTopologyConfig.defaults().withRecipientsPartitions(1)
+                .withFanoutStepBudget(HeraldTopologyConfig.ONE_CHUNK_PER_STEP);
     }
 
     // ---- inputs ----

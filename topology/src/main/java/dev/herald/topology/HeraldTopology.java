@@ -26,14 +26,17 @@ import dev.herald.topology.jobs.JobDecision;
 import dev.herald.topology.jobs.JobGate;
 import dev.herald.topology.jobs.TickValidator;
 import dev.herald.topology.recipients.RecipientValidator;
+import dev.herald.topology.recipients.SegmentIndexer;
 import dev.herald.topology.scheduler.FirePlanner;
 import dev.herald.topology.scheduler.SchedulerProcessor;
+import dev.herald.topology.summary.OutcomeTallyProcessor;
 import dev.herald.topology.summary.RunLedgerProcessor;
 import dev.herald.topology.summary.SummaryAggregator;
+import dev.herald.topology.summary.TallyInput;
 import java.time.Duration;
 import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.common.serialization.Serdes;
@@ -46,6 +49,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -62,6 +66,7 @@ public final class HeraldTopology {
     public static final String JOBS_REPARTITION = "jobs";
     public static final String OUTCOMES_BY_CAMPAIGN_REPARTITION = "outcomes-by-campaign";
     public static final String RUN_EVENTS_REPARTITION = "run-events";
+    public static final String RUN_TALLIES_REPARTITION = "run-tallies";
 
     private static final int TEMPLATE_CACHE = 1_000;
 
@@ -79,8 +84,13 @@ public final class HeraldTopology {
         Fanout fanout = fanout(builder, config, serdes, jobs, recipients);
 
         KStream<String, Outcome> outcomes = channels(topics, fanout.deliveries());
-        summaries(config, serdes, outcomes);
-        runs(builder, config.runsRetention(), topics, serdes, outcomes, fanout.reports());
+        if (config.outcomesTopic() != null) {
+            outcomes.to(config.outcomesTopic(),
+                    Produced.with(serdes.string(), serdes.outcome()).withName("outcomes-sink"));
+        }
+        Tallies tallies = tally(outcomes, fanout.stepEnds());
+        summaries(config, serdes, tallies.byCampaign());
+        runs(builder, config.runsRetention(), topics, serdes, tallies.byRun(), fanout.reports());
 
         return builder.build();
     }
@@ -130,12 +140,20 @@ public final class HeraldTopology {
                         StoreNames.JOB_RUNS);
     }
 
-    /** Recipient profiles, validated, as the table the fan-out scans and looks recipients up in. */
+    /**
+     * Recipient profiles, validated, as the table the fan-out scans and looks recipients up in, and indexed by
+     * segment (recipients-by-segment-store) so a segment audience reads only its members.
+     */
     private static KTable<String, Recipient> recipients(StreamsBuilder builder, HeraldTopics topics,
             HeraldSerdes serdes) {
         // Read through Decode like every input, so bad bytes are dead-lettered; the price is a changelog of its own.
+        // The segment index is kept here, before the table, where every change passes; the fan-out reads both.
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.RECIPIENTS_BY_SEGMENT), serdes.string(), serdes.string()));
         return read(builder, topics.recipients(), "recipients")
                 .processValues(RecipientValidator::new, Named.as("recipients-validate"))
+                .processValues(() -> new SegmentIndexer(StoreNames.RECIPIENTS_BY_SEGMENT),
+                        Named.as("recipients-segment-index"), StoreNames.RECIPIENTS_BY_SEGMENT)
                 .toTable(Named.as("recipients-table"),
                         Materialized.<String, Recipient, KeyValueStore<Bytes, byte[]>>as(StoreNames.RECIPIENTS)
                                 .withKeySerde(serdes.string())
@@ -143,7 +161,8 @@ public final class HeraldTopology {
     }
 
     /** What the fan-out emits, one typed stream per kind. */
-    private record Fanout(KStream<String, Delivery> deliveries, KStream<String, FanoutReport> reports) {
+    private record Fanout(KStream<String, Delivery> deliveries, KStream<String, FanoutReport> reports,
+            KStream<String, TallyInput> stepEnds) {
     }
 
     /**
@@ -159,19 +178,41 @@ public final class HeraldTopology {
         int partitions = config.recipientsPartitions();
         Duration interval = config.fanoutInterval();
         int chunk = config.fanoutChunkSize();
+        Duration budget = config.fanoutStepBudget();
         KStream<String, FanoutOutput> out = jobs
                 .repartition(Repartitioned.<String, Job>as(JOBS_REPARTITION)
                         .withKeySerde(serdes.string())
                         .withValueSerde(serdes.job())
                         .withNumberOfPartitions(partitions)
                         .withStreamPartitioner(new MulticastPartitioner<>()))
-                .process(() -> new FanoutProcessor(StoreNames.FANOUT_CURSORS, recipientStore, partitions,
-                                interval, chunk),
-                        Named.as("fanout"), StoreNames.FANOUT_CURSORS, recipientStore);
+                .process(() -> new FanoutProcessor(StoreNames.FANOUT_CURSORS, recipientStore,
+                                StoreNames.RECIPIENTS_BY_SEGMENT, partitions, interval, chunk, budget),
+                        Named.as("fanout"), StoreNames.FANOUT_CURSORS, recipientStore,
+                        StoreNames.RECIPIENTS_BY_SEGMENT);
         // The processor forwards each kind to its own child by these names, so neither child sees the other kind.
         return new Fanout(
                 out.mapValues(FanoutOutput::delivery, Named.as(FanoutOutput.DELIVERIES)),
-                out.mapValues(FanoutOutput::report, Named.as(FanoutOutput.REPORTS)));
+                out.mapValues(FanoutOutput::report, Named.as(FanoutOutput.REPORTS)),
+                out.mapValues(output -> TallyInput.stepEnd(), Named.as(FanoutOutput.STEP_ENDS)));
+    }
+
+    /** What the outcome tallies emit, one stream per kind. */
+    private record Tallies(KStream<String, Summary> byRun, KStream<String, Summary> byCampaign) {
+    }
+
+    /**
+     * Outcomes folded per fan-out step (per run, and per campaign and minute) before they cross a repartition topic:
+     * the summaries' traffic follows the steps, not the deliveries. Same task as the fan-out, which ends every step
+     * with a step end right after its deliveries.
+     */
+    private static Tallies tally(KStream<String, Outcome> outcomes, KStream<String, TallyInput> stepEnds) {
+        KStream<String, Summary> tallies = outcomes.mapValues(TallyInput::of, Named.as("outcomes-to-tally"))
+                .merge(stepEnds, Named.as("outcomes-and-step-ends"))
+                .process(OutcomeTallyProcessor::new, Named.as("outcome-tallies"));
+        // The processor forwards each kind to its own child by these names, so neither child sees the other kind.
+        return new Tallies(
+                tallies.mapValues(tally -> tally, Named.as(OutcomeTallyProcessor.BY_RUN)),
+                tallies.mapValues(tally -> tally, Named.as(OutcomeTallyProcessor.BY_CAMPAIGN)));
     }
 
     /** Stateless per-channel branches: render to the outboxes and report one outcome per delivery. */
@@ -197,20 +238,21 @@ public final class HeraldTopology {
                 .merge(mail.mapValues(ChannelResult::outcome, Named.as("mail-outcomes")), Named.as("outcomes"));
     }
 
-    /** Per-campaign counts in one-minute and one-hour windows, queryable for the retention period. */
-    private static void summaries(HeraldTopologyConfig config, HeraldSerdes serdes, KStream<String, Outcome> outcomes) {
-        KGroupedStream<String, Outcome> byCampaign = outcomes
-                .selectKey((recipientId, outcome) -> outcome.getCampaignId(), Named.as("outcomes-key-by-campaign"))
-                .repartition(Repartitioned.<String, Outcome>as(OUTCOMES_BY_CAMPAIGN_REPARTITION)
+    /** Per-campaign counts in one-minute and one-hour windows, queryable for the retention period, from the tallies. */
+    private static void summaries(HeraldTopologyConfig config, HeraldSerdes serdes,
+            KStream<String, Summary> talliesByCampaign) {
+        // The topic keeps its name (it carries the outcomes by campaign) but now holds per-minute tallies of them.
+        KGroupedStream<String, Summary> byCampaign = talliesByCampaign
+                .repartition(Repartitioned.<String, Summary>as(OUTCOMES_BY_CAMPAIGN_REPARTITION)
                         .withKeySerde(serdes.string())
-                        .withValueSerde(serdes.outcome()))
-                .groupByKey(Grouped.with("outcomes-grouped-by-campaign", serdes.string(), serdes.outcome()));
+                        .withValueSerde(serdes.summary()))
+                .groupByKey(Grouped.with("outcomes-grouped-by-campaign", serdes.string(), serdes.summary()));
         SummaryAggregator aggregator = new SummaryAggregator();
         window(byCampaign, aggregator, config, HeraldTopologyConfig.MINUTE, StoreNames.SUMMARY_MINUTE, serdes);
         window(byCampaign, aggregator, config, HeraldTopologyConfig.HOUR, StoreNames.SUMMARY_HOUR, serdes);
     }
 
-    private static void window(KGroupedStream<String, Outcome> byCampaign, SummaryAggregator aggregator,
+    private static void window(KGroupedStream<String, Summary> byCampaign, SummaryAggregator aggregator,
             HeraldTopologyConfig config, Duration size, String store, HeraldSerdes serdes) {
         byCampaign.windowedBy(TimeWindows.ofSizeAndGrace(size, config.summaryGrace()))
                 .aggregate(aggregator, aggregator, Named.as(store.replace("-store", "-aggregate")),
@@ -219,28 +261,33 @@ public final class HeraldTopology {
                                 .withValueSerde(serdes.summary())
                                 // Queried for days, so retention is explicit (the default is only size + grace).
                                 .withRetention(config.summaryRetention())
-                                // Many outcomes per campaign per window: the cache folds them before the changelog.
+                                // Many tallies per campaign per window: the cache folds them before the changelog.
                                 .withCachingEnabled());
     }
 
     /**
-     * Outcomes and partition reports meet per run; a run completes once, onto run-summaries. Like every store here
-     * the ledger is cached: measured (SummaryCachingBenchmark), uncached it writes one changelog record per outcome.
+     * Outcome tallies and partition reports meet per run; a run completes once, onto run-summaries. Like every store
+     * here the ledger is cached: measured (SummaryCachingBenchmark), uncached it writes one changelog record per event.
      */
     private static void runs(StreamsBuilder builder, Duration runsRetention, HeraldTopics topics,
-            HeraldSerdes serdes, KStream<String, Outcome> outcomes, KStream<String, FanoutReport> reports) {
+            HeraldSerdes serdes, KStream<String, Summary> talliesByRun, KStream<String, FanoutReport> reports) {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.RUN_SUMMARY), serdes.string(), serdes.runSummary())
                 .withCachingEnabled());
-        KStream<String, RunEvent> outcomeEvents = outcomes.map(
-                (recipientId, outcome) -> KeyValue.pair(outcome.getRunId(), new RunEvent(outcome)),
-                Named.as("outcomes-as-run-events"));
-        KStream<String, RunEvent> reportEvents = reports.mapValues(report -> new RunEvent(report),
-                Named.as("reports-as-run-events"));
-        outcomeEvents.merge(reportEvents, Named.as("run-events-merge"))
+        // Run events keep their topic and type (reports, and outcomes of earlier versions still in the topic);
+        // tallies are Summaries, which a RunEvent cannot carry compatibly, so they have a topic of their own.
+        KStream<String, SpecificRecord> events = reports
+                .mapValues(report -> new RunEvent(report), Named.as("reports-as-run-events"))
                 .repartition(Repartitioned.<String, RunEvent>as(RUN_EVENTS_REPARTITION)
                         .withKeySerde(serdes.string())
                         .withValueSerde(serdes.runEvent()))
+                .mapValues(event -> (SpecificRecord) event, Named.as("run-events-to-ledger"));
+        KStream<String, SpecificRecord> tallies = talliesByRun
+                .repartition(Repartitioned.<String, Summary>as(RUN_TALLIES_REPARTITION)
+                        .withKeySerde(serdes.string())
+                        .withValueSerde(serdes.summary()))
+                .mapValues(tally -> (SpecificRecord) tally, Named.as("run-tallies-to-ledger"));
+        events.merge(tallies, Named.as("run-events-merge"))
                 .process(() -> new RunLedgerProcessor(StoreNames.RUN_SUMMARY, runsRetention), Named.as("run-ledger"),
                         StoreNames.RUN_SUMMARY)
                 .to(topics.runSummaries().name(), topics.runSummaries().produced("run-summaries-sink"));

@@ -10,9 +10,15 @@ import java.time.Duration;
  * @param schedulerInterval    how often (wall clock) the scheduler looks for due campaigns
  * @param misfireThreshold     a fire later than this is a misfire and follows the campaign's misfire policy
  * @param fanoutInterval       how often (wall clock) each partition's fan-out works on its open runs
- * @param fanoutChunkSize      recipients scanned per partition per fan-out step, bounding time between commits
+ * @param fanoutChunkSize      recipients scanned per partition between two looks at the fan-out step's budget: a
+ *                             step scans at least one chunk, then more while its budget lasts
  * @param summaryRetention     how long windowed summaries stay queryable
  * @param summaryGrace         how late an outcome may arrive and still count in its window
+ * @param fanoutStepBudget     processing time one fan-out step may spend on a partition's open runs before it
+ *                             returns to the stream thread (so it can commit and poll), checked after each chunk:
+ *                             measured on the real clock, since it bounds work rather than schedules it
+ * @param outcomesTopic        when not null, every delivery's own outcome is also written to this topic (a test
+ *                             aid: the summaries only see outcomes tallied per fan-out step); null in production
  * @param runsRetention        how long a run is remembered (run ledger, run ids started): older ones are pruned,
  *                             and a tick scheduled before it is refused, so a pruned run can never start again
  */
@@ -24,10 +30,29 @@ public record HeraldTopologyConfig(
         int fanoutChunkSize,
         Duration summaryRetention,
         Duration summaryGrace,
+        Duration fanoutStepBudget,
+        String outcomesTopic,
         Duration runsRetention) {
 
     public static final Duration MINUTE = Duration.ofMinutes(1);
     public static final Duration HOUR = Duration.ofHours(1);
+    /** Default {@link #fanoutStepBudget}: long enough to amortize a step's commit, short next to the poll interval. */
+    public static final Duration DEFAULT_FANOUT_STEP_BUDGET = Duration.ofMillis(200);
+    /**
+     * A step budget so small that every step ends after its first chunk: steps then follow the chunk size alone,
+     * whatever the machine's speed (tests that count steps use it).
+     */
+    public static final Duration ONE_CHUNK_PER_STEP = Duration.ofNanos(1);
+
+    /** Default {@link #runsRetention}. */
+    public static final Duration DEFAULT_RUNS_RETENTION = Duration.ofDays(30);
+
+    /** With the default step budget and runs retention, and without an outcomes topic. */
+    public HeraldTopologyConfig(int recipientsPartitions, Duration schedulerInterval, Duration misfireThreshold,
+            Duration fanoutInterval, int fanoutChunkSize, Duration summaryRetention, Duration summaryGrace) {
+        this(recipientsPartitions, schedulerInterval, misfireThreshold, fanoutInterval, fanoutChunkSize,
+                summaryRetention, summaryGrace, DEFAULT_FANOUT_STEP_BUDGET, null, DEFAULT_RUNS_RETENTION);
+    }
 
     /** Checks every value; a bad one is an {@link InvalidParameterException} naming the record component. */
     public HeraldTopologyConfig {
@@ -42,6 +67,9 @@ public record HeraldTopologyConfig(
         require(summaryRetention != null && summaryRetention.compareTo(HOUR.plus(summaryGrace)) >= 0,
                 "summaryRetention", "must cover the hourly window plus grace (" + HOUR.plus(summaryGrace) + ")",
                 summaryRetention);
+        require(positive(fanoutStepBudget), "fanoutStepBudget", "must be positive", fanoutStepBudget);
+        require(outcomesTopic == null || !outcomesTopic.isBlank(), "outcomesTopic", "must not be blank",
+                outcomesTopic);
         require(runsRetention != null && runsRetention.compareTo(HOUR) >= 0, "runsRetention",
                 "must be at least " + HOUR, runsRetention);
     }
@@ -51,23 +79,34 @@ public record HeraldTopologyConfig(
      * builds this record from its settings.
      */
     public static HeraldTopologyConfig defaults() {
-        return new HeraldTopologyConfig(4, Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofMillis(100), 2_000,
-                Duration.ofDays(7), Duration.ofMinutes(5), Duration.ofDays(30));
+        return new HeraldTopologyConfig(4, Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofMillis(100),
+                2_000, Duration.ofDays(7), Duration.ofMinutes(5));
     }
 
     public HeraldTopologyConfig withRecipientsPartitions(int partitions) {
         return new HeraldTopologyConfig(partitions, schedulerInterval, misfireThreshold, fanoutInterval,
-                fanoutChunkSize, summaryRetention, summaryGrace, runsRetention);
+                fanoutChunkSize, summaryRetention, summaryGrace, fanoutStepBudget, outcomesTopic, runsRetention);
     }
 
     public HeraldTopologyConfig withFanoutChunkSize(int chunkSize) {
         return new HeraldTopologyConfig(recipientsPartitions, schedulerInterval, misfireThreshold,
-                fanoutInterval, chunkSize, summaryRetention, summaryGrace, runsRetention);
+                fanoutInterval, chunkSize, summaryRetention, summaryGrace, fanoutStepBudget, outcomesTopic,
+                runsRetention);
+    }
+
+    public HeraldTopologyConfig withFanoutStepBudget(Duration budget) {
+        return new HeraldTopologyConfig(recipientsPartitions, schedulerInterval, misfireThreshold,
+                fanoutInterval, fanoutChunkSize, summaryRetention, summaryGrace, budget, outcomesTopic, runsRetention);
+    }
+
+    public HeraldTopologyConfig withOutcomesTopic(String topic) {
+        return new HeraldTopologyConfig(recipientsPartitions, schedulerInterval, misfireThreshold,
+                fanoutInterval, fanoutChunkSize, summaryRetention, summaryGrace, fanoutStepBudget, topic, runsRetention);
     }
 
     public HeraldTopologyConfig withRunsRetention(Duration retention) {
         return new HeraldTopologyConfig(recipientsPartitions, schedulerInterval, misfireThreshold, fanoutInterval,
-                fanoutChunkSize, summaryRetention, summaryGrace, retention);
+                fanoutChunkSize, summaryRetention, summaryGrace, fanoutStepBudget, outcomesTopic, retention);
     }
 
     private static boolean positive(Duration d) {

@@ -6,6 +6,7 @@ public final class StoreNames {
     public static final String SCHEDULER = "scheduler-store";
     public static final String JOB_RUNS = "job-runs-store";
     public static final String RECIPIENTS = "recipients-store";
+    public static final String RECIPIENTS_BY_SEGMENT = "recipients-by-segment-store";
     public static final String FANOUT_CURSORS = "fanout-cursors-store";
     public static final String SUMMARY_MINUTE = "summary-1m-store";
     public static final String SUMMARY_HOUR = "summary-1h-store";

@@ -59,9 +59,13 @@ public final class HeraldTestDriver implements AutoCloseable {
         this.driver = new TopologyTestDriver(topology, props, wallClock);
     }
 
-    /** One recipients partition: TopologyTestDriver runs a single task, so a multicast must reach exactly one. */
+    /**
+     * One recipients partition: TopologyTestDriver runs a single task, so a multicast must reach exactly one. One chunk
+     * per fan-out step, so tests that count steps do not depend on the machine's speed.
+     */
     public static HeraldTopologyConfig testConfig() {
-        return HeraldTopologyConfig.defaults().withRecipientsPartitions(1);
+        return HeraldTopologyConfig.defaults().withRecipientsPartitions(1)
+                .withFanoutStepBudget(HeraldTopologyConfig.ONE_CHUNK_PER_STEP);
     }
 
     public static HeraldTestDriver start(Instant wallClock) {

@@ -21,10 +21,10 @@ class HeraldTopologyConfigTest {
                 .hasMessage("recipientsPartitions must be at least 1 (was 0)");
         assertThatThrownBy(() -> d.withFanoutChunkSize(-1)).hasMessage("fanoutChunkSize must be at least 1 (was -1)");
         assertThatThrownBy(() -> new HeraldTopologyConfig(1, Duration.ofSeconds(1), Duration.ZERO,
-                Duration.ofMillis(100), 1, Duration.ofMinutes(30), Duration.ZERO, Duration.ofDays(30)))
+                Duration.ofMillis(100), 1, Duration.ofMinutes(30), Duration.ZERO))
                 .hasMessage("summaryRetention must cover the hourly window plus grace (PT1H) (was PT30M)");
         assertThatThrownBy(() -> new HeraldTopologyConfig(1, Duration.ZERO, Duration.ZERO,
-                Duration.ofMillis(100), 1, Duration.ofDays(1), Duration.ZERO, Duration.ofDays(30)))
+                Duration.ofMillis(100), 1, Duration.ofDays(1), Duration.ZERO))
                 .hasMessage("schedulerInterval must be positive (was PT0S)");
         assertThatThrownBy(() -> d.withRunsRetention(Duration.ofMinutes(10)))
                 .hasMessage("runsRetention must be at least PT1H (was PT10M)");

@@ -17,6 +17,7 @@ import java.util.Optional;
 public final class MailRenderer {
 
     private final Templates templates;
+    private final MessageIds messageIds = new MessageIds();
 
     public MailRenderer(Templates templates) {
         this.templates = Objects.requireNonNull(templates, "templates");
@@ -47,7 +48,7 @@ public final class MailRenderer {
         Recipient recipient = delivery.getRecipient();
         String to = recipient.getEmail();
         MailMessage message = MailMessage.newBuilder()
-                .setMessageId(MessageIds.of(delivery.getRunId(), delivery.getRecipientId(), Channel.MAIL, to))
+                .setMessageId(messageIds.id(delivery.getRunId(), delivery.getRecipientId(), Channel.MAIL, to))
                 .setCampaignId(delivery.getCampaignId())
                 .setRunId(delivery.getRunId())
                 .setRecipientId(delivery.getRecipientId())

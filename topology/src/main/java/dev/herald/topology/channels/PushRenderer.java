@@ -21,6 +21,7 @@ import java.util.Optional;
 public final class PushRenderer {
 
     private final Templates templates;
+    private final MessageIds messageIds = new MessageIds();
 
     public PushRenderer(Templates templates) {
         this.templates = Objects.requireNonNull(templates, "templates");
@@ -47,7 +48,7 @@ public final class PushRenderer {
         List<PushMessage> messages = new ArrayList<>();
         for (PushToken token : usableTokens(recipient)) {
             messages.add(PushMessage.newBuilder()
-                    .setMessageId(MessageIds.of(delivery.getRunId(), delivery.getRecipientId(), Channel.PUSH,
+                    .setMessageId(messageIds.id(delivery.getRunId(), delivery.getRecipientId(), Channel.PUSH,
                             token.getToken()))
                     .setCampaignId(delivery.getCampaignId())
                     .setRunId(delivery.getRunId())

@@ -15,6 +15,8 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
+import dev.herald.topology.recipients.SegmentIndex;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -29,13 +31,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns a job into deliveries for the recipients of this task's partition, in bounded chunks: each step scans at most
- * a chunk of recipients (and stays within the campaign's rate), persists its cursor with its output, and returns, so
- * a huge run never holds the stream thread past its poll interval and resumes where it stopped after a crash. When
- * the partition is done it emits one FanoutReport with the number of deliveries it produced.
+ * Turns a job into deliveries for the recipients of this task's partition, in bounded steps: each step scans chunks of
+ * recipients while its time budget lasts (at least one chunk, and within the campaign's rate), persists its cursor
+ * with its output, and returns, so a huge run never holds the stream thread past its poll interval and resumes where
+ * it stopped after a crash. When
+ * the partition is done it emits one FanoutReport with the number of deliveries it produced. After each step's
+ * deliveries it emits the step's end, on which their outcomes' tallies are forwarded.
  *
  * <p>Forwards {@link Delivery} records keyed by recipient id to the child {@link FanoutOutput#DELIVERIES} only, and
- * {@link FanoutReport} records keyed by run id to the child {@link FanoutOutput#REPORTS} only.
+ * {@link FanoutReport} records keyed by run id to the child {@link FanoutOutput#REPORTS} only, and step ends keyed by
+ * run id to the child {@link FanoutOutput#STEP_ENDS} only.
  */
 public final class FanoutProcessor implements Processor<String, Job, String, FanoutOutput> {
 
@@ -46,21 +51,37 @@ public final class FanoutProcessor implements Processor<String, Job, String, Fan
     private final int partitionCount;
     private final java.time.Duration interval;
     private final int chunkSize;
+    private final long stepBudgetNanos;
+    private final String segmentIndexName;
     private final Map<String, RateBudget> budgets = new HashMap<>();
 
     private ProcessorContext<String, FanoutOutput> context;
     private KeyValueStore<String, FanoutCursor> cursors;
     private TimestampedKeyValueStore<String, Recipient> recipients;
+    private KeyValueStore<String, String> segmentIndex;
     private int partition;
     private Counters counters;
 
+    /** One chunk per step, whatever the time: steps follow the chunk size alone. */
     public FanoutProcessor(String cursorStoreName, String recipientStoreName, int partitionCount,
             java.time.Duration interval, int chunkSize) {
+        this(cursorStoreName, recipientStoreName, null, partitionCount, interval, chunkSize,
+                dev.herald.topology.HeraldTopologyConfig.ONE_CHUNK_PER_STEP);
+    }
+
+    /**
+     * @param segmentIndexName the recipients-by-segment index of this task, or null to select segments by scanning
+     *                         the recipients store
+     */
+    public FanoutProcessor(String cursorStoreName, String recipientStoreName, String segmentIndexName,
+            int partitionCount, java.time.Duration interval, int chunkSize, java.time.Duration stepBudget) {
+        this.segmentIndexName = segmentIndexName;
         this.cursorStoreName = cursorStoreName;
         this.recipientStoreName = recipientStoreName;
         this.partitionCount = partitionCount;
         this.interval = interval;
         this.chunkSize = chunkSize;
+        this.stepBudgetNanos = stepBudget.toNanos();
     }
 
     @Override
@@ -68,6 +89,13 @@ public final class FanoutProcessor implements Processor<String, Job, String, Fan
         this.context = context;
         this.cursors = context.getStateStore(cursorStoreName);
         this.recipients = context.getStateStore(recipientStoreName);
+        this.segmentIndex = segmentIndexName == null ? null : context.getStateStore(segmentIndexName);
+        if (segmentIndex != null) {
+            long indexed = SegmentIndex.backfill(segmentIndex, recipients);
+            if (indexed > 0) {
+                log.info("Indexed the segments of {} recipients on partition {}", indexed, context.taskId().partition());
+            }
+        }
         this.partition = context.taskId().partition();
         this.counters = new Counters(context.metrics(), "fanout", context.taskId());
         counters.add("deliveries", 0);
@@ -84,7 +112,7 @@ public final class FanoutProcessor implements Processor<String, Job, String, Fan
         FanoutCursor cursor = FanoutCursor.newBuilder().setJob(job).build();
         long now = context.currentSystemTimeMs();
         // Start at once rather than at the next punctuation: small runs finish within the job's own commit.
-        step(job.getRunId(), cursor, chunkSize, now, true);
+        step(job.getRunId(), cursor, chunkSize, System.nanoTime() + stepBudgetNanos, now, true);
     }
 
     private void stepAll(long now) {
@@ -96,24 +124,37 @@ public final class FanoutProcessor implements Processor<String, Job, String, Fan
             return;
         }
         int share = Math.max(1, chunkSize / open.size());
-        for (KeyValue<String, FanoutCursor> entry : open) {
-            step(entry.key, entry.value, share, now, false);
+        long start = System.nanoTime();
+        for (int i = 0; i < open.size(); i++) {
+            // Each open run gets its slice of the budget, so one big run cannot starve the others.
+            long deadline = start + stepBudgetNanos / open.size() * (i + 1);
+            KeyValue<String, FanoutCursor> entry = open.get(i);
+            step(entry.key, entry.value, share, deadline, now, false);
         }
     }
 
-    private void step(String runId, FanoutCursor cursor, int scanBudget, long now, boolean isNew) {
+    private void step(String runId, FanoutCursor cursor, int chunk, long deadline, long now, boolean isNew) {
         Job job = cursor.getJob();
         Campaign campaign = job.getCampaign();
         List<Channel> channels = new ArrayList<>(new LinkedHashSet<>(campaign.getChannels()));
         RateBudget budget = budgets.computeIfAbsent(runId, id -> budgetFor(campaign, channels.size(), now));
         long allowed = budget.available(now);
-        Step step = new Step(job, channels, scanBudget, allowed, now);
-        boolean done = campaign.getAudience().getRecipientIds().isEmpty()
-                ? scanTable(cursor, step)
-                : lookUpIds(cursor, step);
+        Step step = new Step(job, channels, chunk, deadline, allowed, now);
+        boolean done;
+        if (!campaign.getAudience().getRecipientIds().isEmpty()) {
+            done = lookUpIds(cursor, step);
+        } else if (usesSegmentIndex(cursor)) {
+            done = scanSegments(cursor, step);
+        } else {
+            done = scanTable(cursor, step);
+        }
         budget.spend(step.produced);
         cursor.setDeliveries(cursor.getDeliveries() + step.produced);
         counters.add("deliveries", step.produced);
+        if (step.produced > 0) {
+            // Within this same call, so the step's tallies are forwarded before any commit can separate them from it.
+            context.forward(new Record<>(runId, FanoutOutput.stepEnd(runId), now), FanoutOutput.STEP_ENDS);
+        }
         if (done) {
             FanoutReport report = FanoutReport.newBuilder()
                     .setRunId(runId)
@@ -141,7 +182,7 @@ public final class FanoutProcessor implements Processor<String, Job, String, Fan
                 if (entry.key.equals(lastKey)) {
                     continue; // range() includes its lower bound, which was handled by the previous step
                 }
-                step.scanned++;
+                step.scanned();
                 lastKey = entry.key;
                 Recipient recipient = entry.value == null ? null : entry.value.value();
                 if (recipient != null && AudienceMatcher.matches(audience, recipient)) {
@@ -153,13 +194,76 @@ public final class FanoutProcessor implements Processor<String, Job, String, Fan
         }
     }
 
+    /**
+     * Whether a segment audience is read from the index. A cursor persisted by a table scan (a plain recipient id as
+     * its last key) goes on scanning the table, so a run started before the index existed ends as it began.
+     */
+    private boolean usesSegmentIndex(FanoutCursor cursor) {
+        String lastKey = cursor.getLastKey();
+        return segmentIndex != null && !cursor.getJob().getCampaign().getAudience().getSegments().isEmpty()
+                && (lastKey == null || SegmentIndex.isMember(lastKey));
+    }
+
+    /**
+     * Reads the members of each audience segment from the index, in segment order ({@code nextIdIndex} is the segment,
+     * {@code lastKey} the last membership key read), and matches each member's profile against the whole audience. A
+     * recipient in several of the segments is delivered once, under the first of them.
+     */
+    private boolean scanSegments(FanoutCursor cursor, Step step) {
+        Audience audience = cursor.getJob().getCampaign().getAudience();
+        List<String> segments = new ArrayList<>(new TreeSet<>(audience.getSegments()));
+        int s = cursor.getNextIdIndex();
+        String lastKey = cursor.getLastKey();
+        while (s < segments.size() && step.canTakeMore()) {
+            String segment = segments.get(s);
+            String prefix = SegmentIndex.membersOf(segment);
+            boolean more;
+            try (KeyValueIterator<String, String> it = segmentIndex.range(
+                    lastKey == null ? prefix : lastKey, SegmentIndex.afterMembersOf(segment))) {
+                while (it.hasNext() && step.canTakeMore()) {
+                    String key = it.next().key;
+                    if (key.equals(lastKey) || !key.startsWith(prefix)) {
+                        continue; // range() includes its lower bound, which the previous step handled
+                    }
+                    step.scanned();
+                    lastKey = key;
+                    String id = SegmentIndex.recipientOf(segment, key);
+                    ValueAndTimestamp<Recipient> found = recipients.get(id);
+                    Recipient recipient = found == null ? null : found.value();
+                    if (recipient != null && AudienceMatcher.matches(audience, recipient)
+                            && !inEarlierSegment(recipient, segments, s)) {
+                        step.deliver(id, recipient);
+                    }
+                }
+                more = it.hasNext();
+            }
+            if (more) {
+                break;
+            }
+            s++;
+            lastKey = null;
+        }
+        cursor.setNextIdIndex(s);
+        cursor.setLastKey(lastKey);
+        return s >= segments.size();
+    }
+
+    private static boolean inEarlierSegment(Recipient recipient, List<String> segments, int current) {
+        for (int i = 0; i < current; i++) {
+            if (recipient.getSegments().contains(segments.get(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private boolean lookUpIds(FanoutCursor cursor, Step step) {
         List<String> ids = cursor.getJob().getCampaign().getAudience().getRecipientIds();
         Audience audience = cursor.getJob().getCampaign().getAudience();
         int i = cursor.getNextIdIndex();
         while (i < ids.size() && step.canTakeMore()) {
             String id = ids.get(i++);
-            step.scanned++;
+            step.scanned();
             if (ownerOf(id) != partition) {
                 continue;
             }
@@ -185,26 +289,48 @@ public final class FanoutProcessor implements Processor<String, Job, String, Fan
                 : new RateBudget((double) rate / partitionCount, channelCount, now);
     }
 
-    /** One bounded step of one run. */
+    /**
+     * One bounded step of one run: at least one chunk, then chunk after chunk while its time budget lasts (read on
+     * the real clock at chunk boundaries), always within the run's rate.
+     */
     private final class Step {
         final Job job;
         final List<Channel> channels;
-        final int scanBudget;
+        final int chunk;
+        final long deadline;
         final long allowed;
         final long now;
         int scanned;
+        int scannedInChunk;
         long produced;
 
-        Step(Job job, List<Channel> channels, int scanBudget, long allowed, long now) {
+        Step(Job job, List<Channel> channels, int chunk, long deadline, long allowed, long now) {
             this.job = job;
             this.channels = channels;
-            this.scanBudget = scanBudget;
+            this.chunk = chunk;
+            this.deadline = deadline;
             this.allowed = allowed;
             this.now = now;
         }
 
+        /** Whether the step may scan one more recipient, which the caller then counts by {@link #scanned()}. */
         boolean canTakeMore() {
-            return scanned < scanBudget && produced + channels.size() <= allowed;
+            if (produced + channels.size() > allowed) {
+                return false;
+            }
+            if (scannedInChunk < chunk) {
+                return true;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            scannedInChunk = 0;
+            return true;
+        }
+
+        void scanned() {
+            scanned++;
+            scannedInChunk++;
         }
 
         void deliver(String recipientId, Recipient recipient) {

@@ -3,9 +3,10 @@ package dev.herald.topology.summary;
 import dev.herald.avro.Channel;
 import dev.herald.avro.ChannelCounts;
 import dev.herald.avro.Outcome;
+import dev.herald.avro.Summary;
 import java.util.Map;
 
-/** Adds outcomes into the per-channel counts and reason tallies that Summary and RunSummary share. */
+/** Adds outcomes, or tallies of them, into the per-channel counts and reason tallies that Summary and RunSummary share. */
 public final class Counts {
     private Counts() {
     }
@@ -26,6 +27,21 @@ public final class Counts {
         if (outcome.getReason() != null) {
             reasons.merge(outcome.getReason(), 1L, Long::sum);
         }
+    }
+
+    /** Adds a tally of outcomes (a partial summary of one run or one campaign window) into the counts. */
+    public static void add(ChannelCounts push, ChannelCounts mail, Map<String, Long> reasons, Summary tally) {
+        addCounts(push, tally.getPush());
+        addCounts(mail, tally.getMail());
+        tally.getReasons().forEach((reason, n) -> reasons.merge(reason, n, Long::sum));
+    }
+
+    private static void addCounts(ChannelCounts into, ChannelCounts from) {
+        into.setSuccess(into.getSuccess() + from.getSuccess());
+        into.setError(into.getError() + from.getError());
+        into.setMissing(into.getMissing() + from.getMissing());
+        into.setFiltered(into.getFiltered() + from.getFiltered());
+        into.setMessages(into.getMessages() + from.getMessages());
     }
 
     /**

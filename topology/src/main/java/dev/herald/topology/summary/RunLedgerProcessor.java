@@ -10,11 +10,13 @@ import dev.herald.avro.Outcome;
 import dev.herald.avro.RunEvent;
 import dev.herald.avro.RunStatus;
 import dev.herald.avro.RunSummary;
+import dev.herald.avro.Summary;
 import dev.herald.topology.Counters;
 import dev.herald.topology.errors.InvalidRecordException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -23,14 +25,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps each run's RunSummary and completes it exactly once: when every partition has reported its deliveries and
+ * Keeps each run's RunSummary, from partition reports and outcomes (as {@link RunEvent}s) and tallies of outcomes
+ * (as {@link Summary}s), and completes it exactly once: when every partition has reported its deliveries and
  * the outcomes counted add up to them. Only the completion is forwarded (to run-summaries); progress is queried from
  * the store. An event for a run already completed, or a second report from one partition, breaks that invariant and
  * is dead-lettered rather than silently miscounted. Runs are forgotten after the runs retention (counted from
  * completion, or from the last event of a run that never completed); an event of an unknown run scheduled before
  * the retention is dropped, as its run was forgotten and must not come back half counted.
  */
-public final class RunLedgerProcessor implements Processor<String, RunEvent, String, RunSummary> {
+public final class RunLedgerProcessor implements Processor<String, SpecificRecord, String, RunSummary> {
 
     private static final Logger log = LoggerFactory.getLogger(RunLedgerProcessor.class);
 
@@ -59,10 +62,10 @@ public final class RunLedgerProcessor implements Processor<String, RunEvent, Str
     }
 
     @Override
-    public void process(Record<String, RunEvent> record) {
+    public void process(Record<String, SpecificRecord> record) {
         String runId = record.key();
         Instant at = Instant.ofEpochMilli(record.timestamp());
-        Object event = record.value().getEvent();
+        Object event = record.value() instanceof RunEvent runEvent ? runEvent.getEvent() : record.value();
         RunSummary run = runs.get(runId);
         if (run == null) {
             Instant horizon = pruner.horizon(Instant.ofEpochMilli(context.currentSystemTimeMs()));
@@ -79,6 +82,8 @@ public final class RunLedgerProcessor implements Processor<String, RunEvent, Str
         run.setReasons(new HashMap<>(run.getReasons()));
         if (event instanceof Outcome outcome) {
             Counts.add(run.getPush(), run.getMail(), run.getReasons(), outcome);
+        } else if (event instanceof Summary tally) {
+            Counts.add(run.getPush(), run.getMail(), run.getReasons(), tally);
         } else if (event instanceof FanoutReport report) {
             if (run.getReportedPartitions().contains(report.getPartition())) {
                 throw new InvalidRecordException("run " + runId + ": partition " + report.getPartition()
@@ -103,7 +108,16 @@ public final class RunLedgerProcessor implements Processor<String, RunEvent, Str
     }
 
     private static RunSummary start(String runId, Object event, Instant at) {
-        String campaignId = event instanceof Outcome o ? o.getCampaignId() : ((FanoutReport) event).getCampaignId();
+        String campaignId;
+        if (event instanceof Outcome outcome) {
+            campaignId = outcome.getCampaignId();
+        } else if (event instanceof Summary tally) {
+            campaignId = tally.getCampaignId();
+        } else if (event instanceof FanoutReport report) {
+            campaignId = report.getCampaignId();
+        } else {
+            throw new InvalidRecordException("run " + runId + ": unknown event " + event);
+        }
         return RunSummary.newBuilder()
                 .setRunId(runId)
                 .setCampaignId(campaignId)
