@@ -36,7 +36,8 @@ class ReasonsTest {
                 Map.entry(TickRejection.UNKNOWN_CAMPAIGN, "unknown_campaign"),
                 Map.entry(TickRejection.PAUSED, "paused"),
                 Map.entry(TickRejection.CANCELLED, "cancelled"),
-                Map.entry(TickRejection.DRAFT, "draft"));
+                Map.entry(TickRejection.DRAFT, "draft"),
+                Map.entry(TickRejection.EXPIRED, "expired"));
     }
 
     @Test
