@@ -54,7 +54,7 @@ class DeadLettersOnBrokerTest {
             HeraldFixture.await("the good campaign is visible",
                     () -> fixture.getRaw(herald, "/api/campaigns/c1").statusCode() == 200);
             fixture.produce(fixture.topics.scheduleTicks(),
-                    Map.of("c1", Population.tick("c1", Instant.parse("2026-05-01T09:00:00Z"))));
+                    Map.of("c1", Population.tick("c1", Population.SLOT)));
 
             List<ConsumerRecord<byte[], DeadLetter>> dead = fixture.readCommitted(fixture.topics.deadLetters(), 4);
             assertThat(dead).hasSize(4);
@@ -103,7 +103,7 @@ class DeadLettersOnBrokerTest {
             byte[] validRecipient = fixture.topics.recipients().valueSerde().serializer()
                     .serialize(recipients, Population.recipients(1).values().iterator().next());
             byte[] validTick = fixture.topics.scheduleTicks().valueSerde().serializer()
-                    .serialize(ticks, Population.tick("c9", Instant.parse("2026-05-01T09:00:00Z")));
+                    .serialize(ticks, Population.tick("c9", Population.SLOT));
             byte[] wrongMagic = validCampaign.clone();
             wrongMagic[0] = 1;
             byte[] oversized = new byte[900_000];
@@ -148,7 +148,7 @@ class DeadLettersOnBrokerTest {
             HeraldFixture.await("a valid campaign after the corpus is processed",
                     () -> fixture.getRaw(herald, "/api/campaigns/c1").statusCode() == 200);
             fixture.produce(fixture.topics.scheduleTicks(),
-                    Map.of("c1", Population.tick("c1", Instant.parse("2026-05-01T09:00:00Z"))));
+                    Map.of("c1", Population.tick("c1", Population.SLOT)));
             assertThat(fixture.readCommitted(fixture.topics.pushOutbox(), (int) Population.expectedPushMessages(3)))
                     .hasSize((int) Population.expectedPushMessages(3));
         }

@@ -48,7 +48,7 @@ class ExplicitAudienceOnBrokerTest {
             HeraldFixture.await("campaign visible",
                     () -> fixture.getRaw(herald, "/api/campaigns/listed").statusCode() == 200);
 
-            Instant slot = Instant.parse("2026-05-01T09:00:00Z");
+            Instant slot = Population.SLOT;
             String runPath = "/api/runs/" + URLEncoder.encode("listed@" + slot, StandardCharsets.UTF_8);
             fixture.produce(fixture.topics.scheduleTicks(), Map.of("listed", Population.tick("listed", slot)));
             HeraldFixture.await("run completed", () -> "COMPLETED".equals(

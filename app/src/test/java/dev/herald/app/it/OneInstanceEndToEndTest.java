@@ -32,7 +32,7 @@ class OneInstanceEndToEndTest {
             HeraldFixture.await("campaign visible over HTTP",
                     () -> fixture.getRaw(herald, "/api/campaigns/news").statusCode() == 200);
 
-            Instant slot = Instant.parse("2026-05-01T09:00:00Z");
+            Instant slot = Population.SLOT;
             String runId = "news@" + slot;
             fixture.produce(fixture.topics.scheduleTicks(), Map.of("news", Population.tick("news", slot)));
             String runPath = "/api/runs/" + URLEncoder.encode(runId, StandardCharsets.UTF_8);

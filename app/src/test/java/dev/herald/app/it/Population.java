@@ -15,7 +15,9 @@ import dev.herald.avro.Schedule;
 import dev.herald.avro.ScheduleTick;
 import dev.herald.avro.ScheduleType;
 import dev.herald.avro.Trigger;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +30,12 @@ import java.util.Map;
  * are counted apart from missing addresses ({@code i % 7 == 0}) except where both hold.
  */
 final class Population {
+    /**
+     * The slot runs are ticked for: recent, as a tick scheduled before the runs retention (30 days) is refused;
+     * whole minutes, so run ids are stable within a test.
+     */
+    static final Instant SLOT = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofHours(1));
+
     private Population() {
     }
 

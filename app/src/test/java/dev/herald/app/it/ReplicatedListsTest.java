@@ -34,8 +34,8 @@ class ReplicatedListsTest {
             }
             fixture.produce(fixture.topics.campaigns(), campaigns);
             Map<String, ScheduleTick> ticks = new LinkedHashMap<>();
-            ticks.put("c0", Population.tick("c0", Instant.parse("2026-05-01T09:00:00Z")));
-            ticks.put("c1", Population.tick("c1", Instant.parse("2026-05-01T09:00:00Z")));
+            ticks.put("c0", Population.tick("c0", Population.SLOT));
+            ticks.put("c1", Population.tick("c1", Population.SLOT));
             fixture.produce(fixture.topics.scheduleTicks(), ticks);
             HeraldFixture.await("both runs completed", () -> completed(fixture, a, "c0") && completed(fixture, a, "c1"));
 

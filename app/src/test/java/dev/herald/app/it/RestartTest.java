@@ -22,7 +22,7 @@ class RestartTest {
     void runInterruptedByAStopCompletesAfterRestartWithoutDuplicates() throws Exception {
         try (HeraldFixture fixture = new HeraldFixture()) {
             Map<String, String> settings = fixture.settings("restart", 2);
-            Instant slot = Instant.parse("2026-05-01T09:00:00Z");
+            Instant slot = Population.SLOT;
             String runPath = "/api/runs/" + URLEncoder.encode("slow@" + slot, StandardCharsets.UTF_8);
 
             try (Herald first = fixture.start(settings)) {

@@ -61,7 +61,7 @@ class SummaryCachingBenchmark {
                 fixture.produce(fixture.topics.recipients(), Population.recipients(RECIPIENTS));
                 fixture.produce(fixture.topics.campaigns(), Map.of("bench", Population.campaign("bench", null)));
                 HeraldFixture.await("campaign", () -> fixture.getRaw(herald, "/api/campaigns/bench").statusCode() == 200);
-                Instant slot = Instant.parse("2026-05-01T09:00:00Z");
+                Instant slot = Population.SLOT;
                 String path = "/api/runs/" + URLEncoder.encode("bench@" + slot, StandardCharsets.UTF_8);
                 long start = System.nanoTime();
                 fixture.produce(fixture.topics.scheduleTicks(), Map.of("bench", Population.tick("bench", slot)));

@@ -115,7 +115,7 @@ class TwoInstancesTest {
         HostInfo wanted = new HostInfo("127.0.0.1", owner.httpPort());
         List<String> tried = new ArrayList<>();
         for (int minute = 0; minute < 200; minute++) {
-            String runId = campaignId + "@" + Instant.parse("2026-05-01T09:00:00Z").plusSeconds(60L * minute);
+            String runId = campaignId + "@" + Population.SLOT.plusSeconds(60L * minute);
             KeyQueryMetadata meta = asker.streams().queryMetadataForKey(StoreNames.RUN_SUMMARY, runId,
                     Serdes.String().serializer());
             if (wanted.equals(meta.activeHost())) {
