@@ -57,6 +57,23 @@ final class FakeCluster implements Cluster {
             return seen != null ? seen : ownerName(key);
         }
 
+        private final Map<String, List<String>> standbys = new HashMap<>();
+        private final Map<String, Map<String, Long>> replicaLags = new HashMap<>();
+
+        /** Instance {@code name} holds a standby of {@code key}'s partition, {@code lag} records behind. */
+        synchronized void standby(String key, String name, long lag) {
+            standbys.computeIfAbsent(key, k -> new ArrayList<>()).add(name);
+            replicaLags.computeIfAbsent(name, n -> new HashMap<>()).put(key, lag);
+        }
+
+        synchronized List<HostInfo> standbysOf(String key) {
+            return standbys.getOrDefault(key, List.of()).stream().map(hosts::get).filter(h -> h != null).toList();
+        }
+
+        synchronized Long replicaLag(String name, String key) {
+            return replicaLags.getOrDefault(name, Map.of()).get(key);
+        }
+
         synchronized List<HostInfo> all() {
             return new ArrayList<>(hosts.values());
         }
@@ -84,6 +101,17 @@ final class FakeCluster implements Cluster {
     @Override
     public Optional<HostInfo> ownerOf(String store, String key) {
         return Optional.ofNullable(directory.host(directory.ownerName(name, key)));
+    }
+
+    @Override
+    public List<HostInfo> standbysOf(String store, String key) {
+        return directory.standbysOf(key);
+    }
+
+    @Override
+    public Optional<LocalReplica> localReplica(String store, String key) {
+        Long lag = directory.replicaLag(name, key);
+        return lag == null ? Optional.empty() : Optional.of(new LocalReplica(0, lag));
     }
 
     @Override

@@ -158,6 +158,50 @@ class PeerCallsTest {
         }
     }
 
+    @Test
+    void whenTheOwnerIsDownAStandbyOnAnotherInstanceAnswersFlaggedStaleWithinMaxLag() throws Exception {
+        HttpApi a = start("A", stores(List.of("r1"), "alpha"), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        // B's active stores do not hold beta; its standby copy of beta's partition does, 3 records behind.
+        StoreSource active = stores(List.of("r2"), "gamma");
+        StoreSource standbyCopy = stores(List.of("r3"), "beta");
+        HttpApi b = start("B", new StoreSource() {
+            @Override
+            public <K, V> ReadOnlyKeyValueStore<K, V> keyValue(String name) {
+                return active.keyValue(name);
+            }
+
+            @Override
+            public <K, V> ReadOnlyWindowStore<K, V> window(String name) {
+                return active.window(name);
+            }
+
+            @Override
+            public StoreSource replicaOf(int partition) {
+                return standbyCopy;
+            }
+        }, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        int down;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            down = socket.getLocalPort();
+        }
+        directory.listen("C", down); // the owner, not answering: nothing listens there any more
+        directory.own("beta", "C");
+        directory.standby("beta", "B", 3);
+
+        HttpCalls.Reply reply = http.get(a.port(), "/api/campaigns/beta");
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        assertThat(reply.json().get("id").asText()).isEqualTo("beta");
+        assertThat(reply.json().get("servedBy").asText()).isEqualTo("127.0.0.1:" + b.port());
+        assertThat(reply.json().get("stale").asBoolean()).isTrue();
+        assertThat(reply.json().get("lag").asLong()).isEqualTo(3);
+        assertThat(http.get(a.port(), "/api/campaigns/beta?maxLag=3").status()).isEqualTo(200);
+        assertProblem(http.get(a.port(), "/api/campaigns/beta?maxLag=2"), 503, "/api/campaigns/beta");
+        // B asked directly: it is not the owner and its plain stores lack beta, so it answers from its copy too.
+        HttpCalls.Reply direct = http.get(b.port(), "/api/campaigns/beta");
+        assertThat(direct.status()).as(direct.body()).isEqualTo(200);
+        assertThat(direct.json().get("stale").asBoolean()).isTrue();
+    }
+
     /** A peer at {@code name}'s address that answers every request with {@code status} and {@code body}. */
     private HttpServer broken(String name, int status, String contentType, String body) throws Exception {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

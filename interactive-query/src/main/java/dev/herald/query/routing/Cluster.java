@@ -21,6 +21,11 @@ public interface Cluster {
         return Optional.empty();
     }
 
+    /** The instances holding a standby copy of {@code key}'s partition, as the metadata names them. */
+    default List<HostInfo> standbysOf(String store, String key) {
+        return List.of();
+    }
+
     /** A partition of a store held here, {@code lag} records behind the end of its changelog. */
     record LocalReplica(int partition, long lag) {
     }

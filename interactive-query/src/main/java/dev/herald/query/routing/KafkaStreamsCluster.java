@@ -81,6 +81,21 @@ public final class KafkaStreamsCluster implements Cluster {
     }
 
     @Override
+    public List<HostInfo> standbysOf(String store, String key) {
+        KeyQueryMetadata metadata;
+        try {
+            metadata = streams.queryMetadataForKey(store, key, KEYS);
+        } catch (IllegalStateException | InvalidStateStoreException e) {
+            return List.of();
+        }
+        if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)) {
+            return List.of();
+        }
+        return metadata.standbyHosts().stream().filter(host -> host.port() >= 0)
+                .sorted(Comparator.comparing(Cluster::address)).toList();
+    }
+
+    @Override
     public List<HostInfo> instances() {
         return current().instances(this::lookUpInstances);
     }

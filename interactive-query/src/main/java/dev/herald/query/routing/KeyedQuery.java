@@ -40,6 +40,11 @@ public record KeyedQuery<T>(StoreKey key, PeerRequest request, Class<T> type, Su
         return new KeyedQuery<>(key, request, type, local, hasData, notFound, replica);
     }
 
+    /** This query, asking other instances with {@code request} instead. */
+    public KeyedQuery<T> withRequest(PeerRequest request) {
+        return new KeyedQuery<>(key, request, type, local, hasData, notFound, replica);
+    }
+
     /** This query, with local values that fail {@code hasData} counting as "nothing here". */
     public KeyedQuery<T> hasDataWhen(Predicate<T> hasData) {
         return new KeyedQuery<>(key, request, type, local, hasData, notFound, replica);

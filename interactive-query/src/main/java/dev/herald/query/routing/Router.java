@@ -74,7 +74,10 @@ public final class Router implements AutoCloseable {
      */
     public <T> CompletableFuture<Answer<Keyed<T>>> keyed(KeyedQuery<T> query, boolean forwarded, OptionalLong maxLag) {
         if (forwarded) {
-            return CompletableFuture.completedFuture(cluster.ready() ? askedByAnotherInstance(query) : notReady());
+            Answer<Keyed<T>> answer = cluster.ready() ? askedByAnotherInstance(query) : notReady();
+            // Sent here as a standby by an instance whose owner could not answer: the copy here may answer.
+            return CompletableFuture.completedFuture(maxLag.isPresent() && answer instanceof Answer.ServiceUnavailable
+                    ? fromReplica(query, maxLag, answer) : answer);
         }
         if (!cluster.ready()) {
             return CompletableFuture.completedFuture(fromReplica(query, maxLag, notReady()));
@@ -86,8 +89,14 @@ public final class Router implements AutoCloseable {
                     Answer.unavailable("the owner of " + key.describe() + " is not known (rebalancing?)")));
         }
         if (!owner.get().equals(cluster.self())) {
-            return forward(owner.get(), query).thenApply(answer -> answer instanceof Answer.ServiceUnavailable
-                    ? fromReplica(query, maxLag, answer) : answer);
+            return forward(owner.get(), query).thenCompose(answer -> {
+                if (!(answer instanceof Answer.ServiceUnavailable)) {
+                    return CompletableFuture.completedFuture(answer);
+                }
+                Answer<Keyed<T>> local = fromReplica(query, maxLag, answer);
+                return local instanceof Answer.ServiceUnavailable ? fromRemoteStandby(query, maxLag, answer)
+                        : CompletableFuture.completedFuture(local);
+            });
         }
         Optional<T> value;
         try {
@@ -97,6 +106,24 @@ public final class Router implements AutoCloseable {
         }
         return CompletableFuture.completedFuture(value.isEmpty() ? Answer.notFound(query.notFound())
                 : Answer.found(new Served<>(value.get(), self())));
+    }
+
+    /**
+     * The answer of a standby on another instance, asked with {@code maxLag} (any lag when the client gave none),
+     * which lets it answer from its copy; {@code otherwise} when there is none or it cannot answer either.
+     */
+    private <T> CompletableFuture<Answer<Keyed<T>>> fromRemoteStandby(KeyedQuery<T> query, OptionalLong maxLag,
+            Answer<Keyed<T>> otherwise) {
+        StoreKey key = query.key();
+        Optional<HostInfo> standby = cluster.standbysOf(key.store(), key.key()).stream()
+                .filter(host -> !host.equals(cluster.self())).findFirst();
+        if (standby.isEmpty()) {
+            return CompletableFuture.completedFuture(otherwise);
+        }
+        KeyedQuery<T> replicaQuery = query.withRequest(query.request().with("maxLag",
+                maxLag.orElse(Long.MAX_VALUE)));
+        return forward(standby.get(), replicaQuery).thenApply(answer ->
+                answer instanceof Answer.ServiceUnavailable ? otherwise : answer);
     }
 
     /**
