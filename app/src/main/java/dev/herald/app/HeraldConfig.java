@@ -123,14 +123,8 @@ public record HeraldConfig(
      * registry on this host, at their configured ports.
      */
     public static ClientSettings loadClient(Map<String, String> env, String... args) {
-        Map<String, String> all = new TreeMap<>(DEFAULTS);
-        all.putAll(resolve(env, args));
-        for (String name : all.keySet()) {
-            if (name.startsWith("herald.") && !DEFAULTS.containsKey(name)) {
-                throw new ConfigException(name, "is not a Herald setting (known: " + DEFAULTS.keySet() + ")");
-            }
-        }
-        Values s = new Values(all);
+        Values s = known(resolve(env, args));
+        Map<String, String> all = s.all();
         String bootstrap = s.text(Setting.BOOTSTRAP_SERVERS);
         String registry = s.text(Setting.SCHEMA_REGISTRY_URL);
         if (bootstrap.isEmpty()) {
@@ -198,8 +192,8 @@ public record HeraldConfig(
         return settings;
     }
 
-    /** Builds the configuration from resolved settings; every value is checked and errors name the setting. */
-    public static HeraldConfig from(Map<String, String> raw) {
+    /** The defaults overridden by {@code raw}, refusing any {@code herald.*} name that is not a setting. */
+    private static Values known(Map<String, String> raw) {
         Map<String, String> all = new TreeMap<>(DEFAULTS);
         all.putAll(raw);
         for (String name : all.keySet()) {
@@ -207,7 +201,13 @@ public record HeraldConfig(
                 throw new ConfigException(name, "is not a Herald setting (known: " + DEFAULTS.keySet() + ")");
             }
         }
-        Values s = new Values(all);
+        return new Values(all);
+    }
+
+    /** Builds the configuration from resolved settings; every value is checked and errors name the setting. */
+    public static HeraldConfig from(Map<String, String> raw) {
+        Values s = known(raw);
+        Map<String, String> all = s.all();
         String bootstrap = s.text(Setting.BOOTSTRAP_SERVERS);
         String registry = s.text(Setting.SCHEMA_REGISTRY_URL);
         if (!bootstrap.isEmpty() && registry.isEmpty()) {

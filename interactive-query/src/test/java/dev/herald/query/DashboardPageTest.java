@@ -2,19 +2,10 @@ package dev.herald.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.herald.query.http.HttpApi;
-import dev.herald.query.routing.SingleInstanceCluster;
-import dev.herald.query.store.LocalQueries;
-import dev.herald.topology.HeraldTestDriver;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.File;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.logging.Level;
-import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,22 +27,14 @@ class DashboardPageTest {
     private static final File CHROMIUM = new File("/usr/bin/chromium");
     private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
 
-    private HeraldTestDriver herald;
-    private PrometheusMeterRegistry metrics;
-    private HttpApi api;
+    private ScenarioServer server;
     private ChromeDriver browser;
 
     @BeforeEach
     void start() {
         Assumptions.assumeTrue(CHROMIUM.canExecute() && CHROMEDRIVER.canExecute(),
                 "needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)");
-        herald = HeraldTestDriver.start(Scenario.START);
-        Scenario.load(herald);
-        metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        api = HttpApi.bind("127.0.0.1", 0, metrics, HttpApi.Access.OPEN, Duration.ofDays(7),
-                Clock.fixed(Scenario.NOW, ZoneOffset.UTC));
-        api.attach(new HeraldQueryService(new LocalQueries(new DriverStoreSource(herald.driver())),
-                new SingleInstanceCluster(new HostInfo("127.0.0.1", api.port()))));
+        server = new ScenarioServer();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM);
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
@@ -69,16 +52,14 @@ class DashboardPageTest {
         if (browser != null) {
             browser.quit();
         }
-        if (api != null) {
-            api.close();
-            herald.close();
-            metrics.close();
+        if (server != null) {
+            server.close();
         }
     }
 
     @Test
     void pageListsTheCampaignsAndAFinishedRunsBarIsFullWithoutConsoleErrors() {
-        browser.get("http://127.0.0.1:" + api.port() + "/");
+        browser.get("http://127.0.0.1:" + server.port() + "/");
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
 
         // The page redraws every refresh, so everything is read in one script call rather than held as elements.

@@ -4,21 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.herald.query.http.HttpApi;
 import dev.herald.query.routing.ForwardedHeader;
-import dev.herald.query.routing.SingleInstanceCluster;
-import dev.herald.query.store.LocalQueries;
-import dev.herald.topology.HeraldTestDriver;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneOffset;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -30,7 +22,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import org.apache.kafka.streams.state.HostInfo;
 
 /**
  * Any request a client can send, however hostile (any method, path segment, query value or header, the forwarding
@@ -47,28 +38,18 @@ class HostileRequestsTest {
     private static final List<String> NUMBERS = List.of("0", "-1", "1", "9223372036854775807",
             "9223372036854775808", "-9223372036854775808", "1e309", "NaN", "0x10", " 5", "1m", "1h", "1d", "60s");
 
-    private static HeraldTestDriver herald;
-    private static PrometheusMeterRegistry metrics;
-    private static HttpApi api;
+    private static ScenarioServer server;
     private static final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final ObjectMapper json = new ObjectMapper();
 
     @BeforeContainer
     static void start() {
-        herald = HeraldTestDriver.start(Scenario.START);
-        Scenario.load(herald);
-        metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        api = HttpApi.bind("127.0.0.1", 0, metrics, HttpApi.Access.OPEN, Duration.ofDays(7),
-                Clock.fixed(Scenario.NOW, ZoneOffset.UTC));
-        api.attach(new HeraldQueryService(new LocalQueries(new DriverStoreSource(herald.driver())),
-                new SingleInstanceCluster(new HostInfo("127.0.0.1", api.port()))));
+        server = new ScenarioServer();
     }
 
     @AfterContainer
     static void stop() {
-        api.close();
-        herald.close();
-        metrics.close();
+        server.close();
     }
 
     @Property(tries = 600)
@@ -77,7 +58,7 @@ class HostileRequestsTest {
             throws Exception {
         URI uri;
         try {
-            uri = URI.create("http://127.0.0.1:" + api.port() + path + query);
+            uri = URI.create("http://127.0.0.1:" + server.port() + path + query);
         } catch (IllegalArgumentException e) {
             Assume.that(false); // not a request any HTTP client could send
             return;

@@ -3,25 +3,16 @@ package dev.herald.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.herald.query.http.HttpApi;
 import dev.herald.query.http.OpenApi;
-import dev.herald.query.routing.SingleInstanceCluster;
-import dev.herald.query.store.LocalQueries;
-import dev.herald.topology.HeraldTestDriver;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,30 +23,20 @@ import org.junit.jupiter.api.Test;
  */
 class OpenApiTest {
     private final HttpCalls http = new HttpCalls();
-    private HeraldTestDriver herald;
-    private PrometheusMeterRegistry metrics;
-    private HttpApi api;
+    private ScenarioServer server;
     private JsonNode document;
 
     @BeforeEach
     void start() {
-        herald = HeraldTestDriver.start(Scenario.START);
-        Scenario.load(herald);
-        metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        api = HttpApi.bind("127.0.0.1", 0, metrics, HttpApi.Access.OPEN, java.time.Duration.ofDays(7),
-                Clock.fixed(Scenario.NOW, ZoneOffset.UTC));
-        api.attach(new HeraldQueryService(new LocalQueries(new DriverStoreSource(herald.driver())),
-                new SingleInstanceCluster(new HostInfo("127.0.0.1", api.port()))));
-        HttpCalls.Reply reply = http.get(api.port(), OpenApi.DOCUMENT);
+        server = new ScenarioServer();
+        HttpCalls.Reply reply = http.get(server.port(), OpenApi.DOCUMENT);
         assertThat(reply.status()).isEqualTo(200);
         document = reply.json();
     }
 
     @AfterEach
     void stop() {
-        api.close();
-        herald.close();
-        metrics.close();
+        server.close();
     }
 
     @Test
@@ -80,7 +61,7 @@ class OpenApiTest {
         while (paths.hasNext()) {
             Map.Entry<String, JsonNode> route = paths.next();
             if (route.getKey().equals(ApiPaths.METRICS)) {
-                assertThat(http.get(api.port(), ApiPaths.METRICS).status()).isEqualTo(200);
+                assertThat(http.get(server.port(), ApiPaths.METRICS).status()).isEqualTo(200);
                 continue;
             }
             String path = route.getKey().replace("{id}", Scenario.SPRING)
@@ -90,7 +71,7 @@ class OpenApiTest {
                     ? List.of("", "?window=1m", "?window=1h", "?from=2020-01-01T00:00:00Z")
                     : route.getKey().equals(ApiPaths.SUMMARY) ? List.of("", "?from=2020-01-01T00:00:00Z") : List.of("");
             for (String query : queries) {
-                HttpCalls.Reply reply = http.get(api.port(), path + query);
+                HttpCalls.Reply reply = http.get(server.port(), path + query);
                 assertThat(reply.status()).as(path + query + " " + reply.body()).isEqualTo(200);
                 JsonNode schema = route.getValue().path("get").path("responses").path("200").path("content")
                         .path("application/json").path("schema");
@@ -105,7 +86,7 @@ class OpenApiTest {
     void theShapeCheckRejectsWhatTheDocumentDoesNotSay() {
         JsonNode schema = document.path("paths").path(ApiPaths.RUN).path("get").path("responses").path("200")
                 .path("content").path("application/json").path("schema");
-        JsonNode run = http.get(api.port(), "/api/runs/" + URLEncoder.encode(Scenario.SPRING_RUN,
+        JsonNode run = http.get(server.port(), "/api/runs/" + URLEncoder.encode(Scenario.SPRING_RUN,
                 StandardCharsets.UTF_8)).json();
         assertThat(violations(run, schema, "run")).isEmpty();
 
@@ -125,7 +106,7 @@ class OpenApiTest {
         JsonNode problem = document.path("components").path("schemas").path("Problem");
         for (String path : List.of("/api/campaigns/ghost", "/api/runs/nothing", "/api/summary?from=yesterday",
                 "/api/nowhere")) {
-            HttpCalls.Reply reply = http.get(api.port(), path);
+            HttpCalls.Reply reply = http.get(server.port(), path);
             assertThat(reply.status()).isBetween(400, 499);
             assertThat(violations(reply.json(), problem, path)).isEmpty();
         }
@@ -133,13 +114,13 @@ class OpenApiTest {
 
     @Test
     void thePageRendersTheDocumentWithTheBundledSwaggerUi() {
-        HttpCalls.Reply page = http.get(api.port(), OpenApi.PAGE);
+        HttpCalls.Reply page = http.get(server.port(), OpenApi.PAGE);
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.contentType()).startsWith("text/html");
         assertThat(page.body()).contains("url: '" + OpenApi.DOCUMENT + "'");
         java.util.regex.Matcher script = java.util.regex.Pattern.compile("src=\"([^\"]+\\.js)\"").matcher(page.body());
         assertThat(script.find()).isTrue();
-        HttpCalls.Reply bundle = http.get(api.port(), script.group(1));
+        HttpCalls.Reply bundle = http.get(server.port(), script.group(1));
         assertThat(bundle.status()).as(script.group(1) + " is served from the swagger-ui WebJar").isEqualTo(200);
         assertThat(bundle.body()).contains("SwaggerUIBundle");
     }
