@@ -26,6 +26,7 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -163,6 +164,9 @@ public final class Herald implements AutoCloseable {
         // restore from a warm copy instead of the whole changelog.
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+        // Static membership: after a crash the instance takes its tasks back as soon as it rejoins.
+        config.groupInstanceId().ifPresent(id ->
+                props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), id));
         // Settings given as kafka.* win over Herald's defaults: they are the operator's explicit choice.
         props.putAll(clientConfig(config));
         return props;

@@ -52,6 +52,7 @@ public record HeraldConfig(
         int standbyReplicas,
         HeraldTopologyConfig topology,
         int streamThreads,
+        String instanceId,
         Map<String, String> kafka) {
 
     public static final String CONFIG_FILE = "herald.config.file";
@@ -91,7 +92,8 @@ public record HeraldConfig(
         HTTP_AUTH_METRICS("herald.http.auth.metrics", "false"),
         STANDBY_REPLICAS("herald.standby.replicas", "1"),
         HTTP_URL("herald.http.url", ""),
-        STREAM_THREADS("herald.stream.threads", "auto");
+        STREAM_THREADS("herald.stream.threads", "auto"),
+        INSTANCE_ID("herald.instance.id", "auto");
 
 
         final String key;
@@ -109,6 +111,7 @@ public record HeraldConfig(
 
     static final Map<String, String> DEFAULTS = Arrays.stream(Setting.values())
             .collect(Collectors.toUnmodifiableMap(setting -> setting.key, setting -> setting.defaultValue));
+    private static final Pattern GROUP_INSTANCE_ID = Pattern.compile("[a-zA-Z0-9._-]{1,200}");
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HeraldConfig.class);
 
@@ -273,6 +276,7 @@ public record HeraldConfig(
                 s.nonNegativeInt(Setting.STANDBY_REPLICAS),
                 topology,
                 streamThreads(s),
+                instanceId(s),
                 Map.copyOf(kafka));
     }
 
@@ -316,6 +320,31 @@ public record HeraldConfig(
                 : s.positiveInt(Setting.STREAM_THREADS);
     }
 
+    /** {@code auto}, {@code none}, or an id Kafka accepts as a group instance id (Kafka Streams adds a suffix). */
+    private static String instanceId(Values s) {
+        String id = s.nonBlank(Setting.INSTANCE_ID);
+        if (!id.equals("auto") && !id.equals("none") && !GROUP_INSTANCE_ID.matcher(id).matches()) {
+            throw new ConfigException(Setting.INSTANCE_ID.key, "must be auto, none, or 1 to 200 of the characters "
+                    + "a-z A-Z 0-9 . _ - (was '" + id + "')");
+        }
+        return id;
+    }
+
+    /**
+     * The consumer group instance id of this instance's stream threads (static membership, KIP-345), or empty for
+     * dynamic membership. A restarted instance, even one killed with SIGKILL, comes back under the same id and takes
+     * its tasks back at once; a new dynamic member would wait out the dead member's session (45 s by default).
+     * {@code auto} derives it from the advertised address, which is already unique per instance and stable across
+     * restarts unless the HTTP port is chosen at start ({@code herald.http.port=0}).
+     */
+    public Optional<String> groupInstanceId() {
+        return switch (instanceId) {
+            case "none" -> Optional.empty();
+            case "auto" -> Optional.of(applicationId + "-" + advertised().replaceAll("[^a-zA-Z0-9._-]", "_"));
+            default -> Optional.of(instanceId);
+        };
+    }
+
     /** A parameter the topology or the topic setup rejected, as the problem of the setting behind it. */
     static ConfigException settingError(InvalidParameterException e) {
         return Arrays.stream(Setting.values())
@@ -338,14 +367,16 @@ public record HeraldConfig(
     public HeraldConfig withServers(String bootstrap, String registryUrl) {
         return new HeraldConfig(bootstrap, registryUrl, applicationId, stateDir, dataDir, httpHost, httpPort,
                 advertisedHost, advertisedPort, topicPrefix, campaignPartitions, demo, demoRecipients,
-                embeddedKafkaPort, embeddedRegistryPort, apiToken, metricsNeedToken, standbyReplicas, topology, streamThreads, kafka);
+                embeddedKafkaPort, embeddedRegistryPort, apiToken, metricsNeedToken, standbyReplicas, topology, streamThreads,
+                instanceId, kafka);
     }
 
     /** This configuration advertising {@code port}: the HTTP port bound when {@code herald.http.port} was 0. */
     public HeraldConfig withAdvertisedPort(int port) {
         return new HeraldConfig(bootstrapServers, schemaRegistryUrl, applicationId, stateDir, dataDir, httpHost, httpPort,
                 advertisedHost, port, topicPrefix, campaignPartitions, demo, demoRecipients,
-                embeddedKafkaPort, embeddedRegistryPort, apiToken, metricsNeedToken, standbyReplicas, topology, streamThreads, kafka);
+                embeddedKafkaPort, embeddedRegistryPort, apiToken, metricsNeedToken, standbyReplicas, topology, streamThreads,
+                instanceId, kafka);
     }
 
     private static Map<String, String> parseFlags(String... args) {

@@ -1,11 +1,13 @@
 package dev.herald.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.herald.serdes.InMemorySchemaRegistry;
 import dev.herald.topology.HeraldSerdes;
 import dev.herald.topology.HeraldTopics;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
@@ -28,5 +30,38 @@ class StreamsPropertiesTest {
         assertThat(effective.getMainConsumerConfigs("herald", "c", 0))
                 .containsEntry("isolation.level", "read_committed");
         assertThat(effective.getString(StreamsConfig.APPLICATION_SERVER_CONFIG)).isEqualTo(config.advertised());
+    }
+
+    @Test
+    void eachStreamThreadIsAStaticMemberNamedAfterTheAdvertisedAddress() {
+        HeraldConfig config = HeraldConfig.load(Map.of("HERALD_BOOTSTRAP_SERVERS", "kafka:9092",
+                "HERALD_SCHEMA_REGISTRY_URL", "http://registry:8081", "HERALD_ADVERTISED_HOST", "herald-1",
+                "HERALD_HTTP_PORT", "8081"));
+
+        StreamsConfig effective = new StreamsConfig(Herald.streamsProperties(config, topics));
+
+        // Stable across restarts (a restarted instance takes its tasks back at once) and unique per instance.
+        assertThat(effective.getMainConsumerConfigs("herald", "c", 0))
+                .containsEntry(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "herald-herald-1_8081-0");
+        assertThat(effective.getMainConsumerConfigs("herald", "c", 1))
+                .containsEntry(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "herald-herald-1_8081-1");
+        assertThat(effective.getRestoreConsumerConfigs("c")).doesNotContainKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    }
+
+    @Test
+    void staticMembershipCanBeNamedOrTurnedOff() {
+        Map<String, String> cluster = Map.of("HERALD_BOOTSTRAP_SERVERS", "kafka:9092",
+                "HERALD_SCHEMA_REGISTRY_URL", "http://registry:8081", "HERALD_ADVERTISED_HOST", "herald-1");
+
+        HeraldConfig named = HeraldConfig.load(cluster, "--instance.id=blue-1");
+        HeraldConfig dynamic = HeraldConfig.load(cluster, "--instance.id=none");
+
+        assertThat(new StreamsConfig(Herald.streamsProperties(named, topics)).getMainConsumerConfigs("herald", "c", 0))
+                .containsEntry(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "blue-1-0");
+        assertThat(new StreamsConfig(Herald.streamsProperties(dynamic, topics)).getMainConsumerConfigs("herald", "c", 0))
+                .doesNotContainKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+        assertThatThrownBy(() -> HeraldConfig.load(cluster, "--instance.id=herald 1"))
+                .isInstanceOf(HeraldConfig.ConfigException.class)
+                .hasMessageContaining("herald.instance.id");
     }
 }

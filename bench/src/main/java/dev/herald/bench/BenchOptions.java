@@ -57,17 +57,10 @@ public record BenchOptions(
 
     public static final List<String> GROUPS = List.of("sizes", "big", "small-heap", "two");
 
-    /**
-     * After a SIGKILL the restarted instance waits for the dead member's session to expire (45 s by default) before
-     * it gets its tasks back; the smoke run shortens that wait so it stays quick. The full run keeps Herald's defaults.
-     */
-    static final List<String> SMOKE_HERALD_ARGS = List.of("--kafka.consumer.session.timeout.ms=6000",
-            "--kafka.consumer.heartbeat.interval.ms=1500");
-
     /** Small numbers, short phases: what {@code mvn verify} runs so the harness cannot rot. */
     public static BenchOptions smoke(Path targetDir) {
         return new BenchOptions("smoke", List.of(2_000), 2_000, 200, "512m", 100, 1.0, 100, 1.0, 200, 2, 1_000,
-                new LinkedHashSet<>(GROUPS), SMOKE_HERALD_ARGS, List.of(), targetDir.resolve("bench-results.json"),
+                new LinkedHashSet<>(GROUPS), List.of(), List.of(), targetDir.resolve("bench-results.json"),
                 targetDir.resolve("bench-work"), false, 7L);
     }
 

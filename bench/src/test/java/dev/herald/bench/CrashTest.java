@@ -53,8 +53,9 @@ class CrashTest {
     private static final String CAMPAIGN = "crash";
     private static final Duration STEP = Duration.ofMinutes(4);
     /**
-     * A killed member would otherwise keep its partitions for the default 45 s session before the group rebalances
-     * (for the restarted instance too: it joins as a new member). Only these are set; everything else is Herald's.
+     * A killed instance that is not restarted keeps its partitions until its session expires (45 s by default)
+     * before the survivor takes them over; a restarted one takes them back at once as the same static member.
+     * Only these are set; everything else is Herald's.
      */
     private static final List<String> HERALD_ARGS = List.of("--kafka.session.timeout.ms=10000",
             "--kafka.heartbeat.interval.ms=1000");
