@@ -71,8 +71,9 @@ class OneInstanceEndToEndTest {
                         .extracting(TransactionListing::transactionalId)
                         .anyMatch(id -> id.startsWith(fixture.applicationId + "-"));
             }
+            // Counters are bound a few seconds after their first count (HeraldMeters' refresh): wait for the ones read.
             HeraldFixture.await("Herald counters in /metrics", () -> fixture.getRaw(herald, "/metrics").body()
-                    .contains("herald_runs_completed_total"));
+                    .contains("herald_channels_outcomes_total{channel=\"PUSH\",result=\"SUCCESS\""));
             String metrics = fixture.getRaw(herald, "/metrics").body();
             assertThat(metrics).contains("herald_channels_outcomes_total{channel=\"PUSH\",result=\"SUCCESS\"")
                     .contains("herald_jobs_runs_started_total").contains("kafka_stream_");
