@@ -42,8 +42,8 @@ import org.apache.kafka.common.TopicPartition;
  *   <li>{@code big}: (c) the segment while it is all the table holds; then, with the whole big table, (a) and (b),
  *       (c) the segment inside the table, (f) queries idle and during runs, (e) SIGKILL in the middle of a run;</li>
  *   <li>{@code small-heap}: (d) the big run at a small -Xmx, against (b)'s time and peak resident memory;</li>
- *   <li>{@code two}: issue 15, two instances of one application: keyed local, keyed forwarded and gather, at a fixed
- *       rate and at saturation.</li>
+ *   <li>{@code two}: issue 15, two instances of one application: keyed local, keyed forwarded, gather and the same
+ *       list from the local replica, at a fixed rate and at saturation.</li>
  * </ul>
  */
 public final class Bench {
@@ -339,6 +339,13 @@ public final class Bench {
             endpoints.put("keyed_local", runPath(local));
             endpoints.put("keyed_forwarded", runPath(forwarded));
             endpoints.put("gather_campaigns", "/api/campaigns");
+            // The same list from this instance's replica of the changelogs: no peer asked (within 100 records).
+            endpoints.put("replicated_campaigns", "/api/campaigns?maxLag=100");
+            var replicated = a.get(endpoints.get("replicated_campaigns"));
+            report.check("two.replicated_list_from_replica", replicated.has("lag")
+                            && replicated.path("servedBy").size() == 1,
+                    "served by " + replicated.path("servedBy") + ", lag " + replicated.path("lag") + ", "
+                            + replicated.path("campaigns").size() + " campaigns");
             LoadGenerator load = new LoadGenerator();
             warmUp(load, a, endpoints, options.twoSeconds());
             Latencies localFixed = null;
