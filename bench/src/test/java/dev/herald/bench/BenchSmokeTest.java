@@ -31,7 +31,8 @@ class BenchSmokeTest {
         assertThat(report.checks()).extracting(Report.Check::id).containsExactlyInAnyOrder(
                 "b.2000.outbox_exactly_once", "c.in_table.outbox_exactly_once", "c.alone.outbox_exactly_once",
                 "d.outbox_exactly_once", "e.killed_mid_run", "e.outbox_exactly_once", "e.run_summary_equals_outbox",
-                "e.windowed_summary_equals_outbox", "two.keyed_forwarded_served_by_peer");
+                "e.windowed_summary_equals_outbox", "two.keyed_forwarded_served_by_peer",
+                "two.replicated_list_from_replica");
         assertThat(report.checks()).allSatisfy(c -> assertThat(c.passed()).as(c.id() + ": " + c.detail()).isTrue());
 
         JsonNode root = new ObjectMapper().readTree(json.toFile());
@@ -77,6 +78,7 @@ class BenchSmokeTest {
                 "f health_live during_run", "f keyed_run during_run", "f summary_1m during_run",
                 "f gather_campaigns during_run",
                 "two keyed_local fixed_rate", "two keyed_forwarded fixed_rate", "two gather_campaigns fixed_rate",
-                "two keyed_local saturation", "two keyed_forwarded saturation", "two gather_campaigns saturation");
+                "two replicated_campaigns fixed_rate", "two keyed_local saturation", "two keyed_forwarded saturation",
+                "two gather_campaigns saturation", "two replicated_campaigns saturation");
     }
 }
