@@ -2,12 +2,14 @@ package dev.herald.topology;
 
 import dev.herald.avro.Campaign;
 import dev.herald.avro.DeadLetter;
+import dev.herald.avro.FanoutControl;
 import dev.herald.avro.FanoutCursor;
 import dev.herald.avro.Job;
 import dev.herald.avro.MailMessage;
 import dev.herald.avro.Outcome;
 import dev.herald.avro.PushMessage;
 import dev.herald.avro.Recipient;
+import dev.herald.avro.RunControl;
 import dev.herald.avro.RunEvent;
 import dev.herald.avro.RunSummary;
 import dev.herald.avro.ScheduleTick;
@@ -34,6 +36,8 @@ public record HeraldSerdes(
         Serde<RunSummary> runSummary,
         Serde<SchedulerState> schedulerState,
         Serde<FanoutCursor> fanoutCursor,
+        Serde<RunControl> runControl,
+        Serde<FanoutControl> fanoutControl,
         Serde<DeadLetter> deadLetter) {
 
     public static HeraldSerdes using(SchemaRegistryClient registry) {
@@ -52,6 +56,8 @@ public record HeraldSerdes(
                 AvroSerde.forValue(RunSummary.class, registry),
                 AvroSerde.forValue(SchedulerState.class, registry),
                 AvroSerde.forValue(FanoutCursor.class, registry),
+                AvroSerde.forValue(RunControl.class, registry),
+                AvroSerde.forValue(FanoutControl.class, registry),
                 AvroSerde.forValue(DeadLetter.class, registry));
     }
 }

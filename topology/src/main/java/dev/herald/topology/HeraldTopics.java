@@ -5,6 +5,7 @@ import dev.herald.avro.DeadLetter;
 import dev.herald.avro.MailMessage;
 import dev.herald.avro.PushMessage;
 import dev.herald.avro.Recipient;
+import dev.herald.avro.RunControl;
 import dev.herald.avro.RunSummary;
 import dev.herald.avro.ScheduleTick;
 import java.util.List;
@@ -14,6 +15,7 @@ public record HeraldTopics(
         Topic<String, Campaign> campaigns,
         Topic<String, Recipient> recipients,
         Topic<String, ScheduleTick> scheduleTicks,
+        Topic<String, RunControl> runControls,
         Topic<String, PushMessage> pushOutbox,
         Topic<String, MailMessage> mailOutbox,
         Topic<String, RunSummary> runSummaries,
@@ -24,6 +26,7 @@ public record HeraldTopics(
                 new Topic<>(prefix + "campaigns", serdes.string(), serdes.campaign()),
                 new Topic<>(prefix + "recipients", serdes.string(), serdes.recipient()),
                 new Topic<>(prefix + "schedule-ticks", serdes.string(), serdes.tick()),
+                new Topic<>(prefix + "run-controls", serdes.string(), serdes.runControl()),
                 new Topic<>(prefix + "push-outbox", serdes.string(), serdes.pushMessage()),
                 new Topic<>(prefix + "mail-outbox", serdes.string(), serdes.mailMessage()),
                 new Topic<>(prefix + "run-summaries", serdes.string(), serdes.runSummary()),

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /** A fan-out output carries exactly one of a delivery and a report. */
 class FanoutOutputTest {
     private static final Delivery DELIVERY = new Delivery();
-    private static final FanoutReport REPORT = new FanoutReport("c@r", "c", 0, 1, 0L);
+    private static final FanoutReport REPORT = FanoutReport.newBuilder().setRunId("c@r").setCampaignId("c").setPartition(0).setPartitionCount(1).setDeliveries(0L).build();
 
     @Test
     void carriesTheOneKindItWasMadeOf() {
