@@ -220,8 +220,9 @@ class ReplicaListsTest {
             if (!campaignId.equals(REPLICATED)) {
                 return List.of();
             }
-            return List.of(new RunProgress(REPLICATED_RUN, REPLICATED, SLOT, "RUNNING", 4, 1, null, 1, 2, false,
-                    ChannelTotals.ZERO, ChannelTotals.ZERO, Map.of(), SLOT, SLOT, null));
+            return List.of(new RunProgress(REPLICATED_RUN, REPLICATED, SLOT, "RUNNING", 4, false, 1, null, 0, 1, 2,
+                    0, false, ChannelTotals.ZERO, ChannelTotals.ZERO, Map.of(), null, null, null, SLOT, SLOT, null,
+                    null, null));
         }
     }
 }

@@ -4,11 +4,32 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.Map;
 
-/** Progress of one run; percent is null until every partition has reported, as the total is not final before. */
+/**
+ * Progress of one run, known from the start: every partition counts its share of the audience when the run starts
+ * there and reports as it goes, so once each has reported {@code expected} is an estimate of the run's deliveries
+ * and {@code percent} is known; the estimate is exact ({@code expectedFinal}) once every partition has finished.
+ * Runs written before partitions reported progress keep {@code percent} null until every partition has reported.
+ *
+ * @param status RUNNING, PAUSED, CANCELLED or COMPLETED; CANCELLED and COMPLETED are final
+ * @param expected the run's deliveries: exact when {@code expectedFinal}, an estimate before
+ * @param expectedFinal every partition has finished (done or cancelled), so {@code expected} will not change
+ * @param percent counted of expected, rounded down to a tenth and below 100 until the run is complete; null while
+ *     not every partition has reported (the total is not known yet)
+ * @param notSent deliveries not produced because the run was cancelled (also under reason {@code cancelled})
+ * @param partitionsReported partitions that have finished (done or cancelled)
+ * @param partitionsPaused partitions whose latest report says they are paused
+ * @param complete COMPLETED or CANCELLED: nothing more will be counted
+ * @param messagesPerSecond the campaign's rate limit in force for the run; null when it has none
+ * @param ratePerSecond deliveries counted per second over the last few seconds; null until known
+ * @param eta when the run should be complete at the current rate: only while RUNNING with a known rate and total
+ * @param pausedAt since when the run is PAUSED; null otherwise
+ * @param cancelledAt when the run was cancelled; null otherwise
+ */
 public record RunProgress(String runId, String campaignId, Instant scheduledFor, String status, long expected,
-        long counted, Double percent, int partitionsReported, int partitionCount, boolean complete,
-        ChannelTotals push, ChannelTotals mail, Map<String, Long> reasons, Instant startedAt, Instant updatedAt,
-        Instant completedAt) {
+        boolean expectedFinal, long counted, Double percent, long notSent, int partitionsReported,
+        int partitionCount, int partitionsPaused, boolean complete, ChannelTotals push, ChannelTotals mail,
+        Map<String, Long> reasons, Integer messagesPerSecond, Double ratePerSecond, Instant eta, Instant startedAt,
+        Instant updatedAt, Instant pausedAt, Instant cancelledAt, Instant completedAt) {
 
     /** The order of runs in every answer: by scheduled time (runs without one last), then run id. */
     public static final Comparator<RunProgress> ORDER = Comparator

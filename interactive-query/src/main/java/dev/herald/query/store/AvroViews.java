@@ -3,8 +3,10 @@ package dev.herald.query.store;
 import dev.herald.avro.Audience;
 import dev.herald.avro.Campaign;
 import dev.herald.avro.ChannelCounts;
+import dev.herald.avro.FanoutState;
 import dev.herald.avro.Limits;
 import dev.herald.avro.MailTemplate;
+import dev.herald.avro.PartitionProgress;
 import dev.herald.avro.PushTemplate;
 import dev.herald.avro.RunStatus;
 import dev.herald.avro.RunSummary;
@@ -58,13 +60,40 @@ final class AvroViews {
         ChannelTotals push = counts(run.getPush());
         ChannelTotals mail = counts(run.getMail());
         long counted = RunCompletion.counted(run);
-        // Before every partition reported, expected is still growing and a percentage of it would mislead.
-        Double percent = RunCompletion.allPartitionsReported(run) ? percent(counted, run.getExpected()) : null;
+        boolean complete = run.getStatus() == RunStatus.COMPLETED || run.getStatus() == RunStatus.CANCELLED;
+        boolean expectedFinal = RunCompletion.allPartitionsReported(run);
+        Map<String, PartitionProgress> partitions = run.getPartitions() == null ? Map.of() : run.getPartitions();
+        // Every partition reports its share when the run starts there: once each has, the run's estimate is an
+        // estimate of the whole. Runs written before partitions reported progress have no such map: their
+        // expected only grows until the last partition reported, and a percentage of it would mislead.
+        boolean everyPartitionKnown = run.getPartitionCount() > 0 && partitions.size() == run.getPartitionCount();
+        long expected;
+        if (expectedFinal) {
+            expected = run.getExpected();
+        } else if (everyPartitionKnown) {
+            expected = Math.max(run.getEstimate(), counted);
+        } else {
+            expected = run.getExpected();
+        }
+        boolean expectedKnown = expectedFinal || everyPartitionKnown;
+        Double percent = null;
+        if (complete) {
+            percent = 100.0;
+        } else if (expectedKnown && expected > 0) {
+            percent = Math.min(percent(counted, expected), 99.9);
+        }
+        Double rate = run.getRatePerSecond() > 0 ? run.getRatePerSecond() : null;
+        Instant eta = null;
+        if (run.getStatus() == RunStatus.RUNNING && rate != null && expectedKnown && run.getUpdatedAt() != null) {
+            long remaining = Math.max(0, expected - counted);
+            eta = run.getUpdatedAt().plusMillis(Math.round(remaining * 1000.0 / rate));
+        }
+        int paused = (int) partitions.values().stream().filter(p -> p.getState() == FanoutState.PAUSED).count();
         return new RunProgress(run.getRunId(), run.getCampaignId(), scheduledFor(run.getRunId()),
-                run.getStatus().name(), run.getExpected(), counted,
-                percent, run.getReportedPartitions().size(), run.getPartitionCount(),
-                run.getStatus() == RunStatus.COMPLETED, push, mail, reasons(run.getReasons()), run.getStartedAt(),
-                run.getUpdatedAt(), run.getCompletedAt());
+                run.getStatus().name(), expected, expectedFinal, counted, percent, run.getNotSent(),
+                run.getReportedPartitions().size(), run.getPartitionCount(), paused, complete, push, mail,
+                reasons(run.getReasons()), run.getMessagesPerSecond(), rate, eta, run.getStartedAt(),
+                run.getUpdatedAt(), run.getPausedAt(), run.getCancelledAt(), run.getCompletedAt());
     }
 
     /** Rounded down to a tenth, so a run never shows 100 before its last outcome is counted. */

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 /** Keyed answers are written flat with one servedBy and read back; gathered answers are written as they are. */
 class JsonTest {
     private static final RunProgress RUN = new RunProgress("a@2026-05-01T10:00:00Z", "a",
-            Instant.parse("2026-05-01T10:00:00Z"), "RUNNING", 3, 1, null, 1, 2, false, ChannelTotals.ZERO,
-            new ChannelTotals(1, 0, 0, 0, 1), Map.of(), Instant.parse("2026-05-01T10:00:01Z"),
-            Instant.parse("2026-05-01T10:00:02Z"), null);
+            Instant.parse("2026-05-01T10:00:00Z"), "RUNNING", 3, false, 1, null, 0, 1, 2, 0, false,
+            ChannelTotals.ZERO, new ChannelTotals(1, 0, 0, 0, 1), Map.of(), null, null, null,
+            Instant.parse("2026-05-01T10:00:01Z"), Instant.parse("2026-05-01T10:00:02Z"), null, null, null);
 
     private final Json json = new Json();
     private final ObjectMapper plain = new ObjectMapper();
@@ -55,6 +55,23 @@ class JsonTest {
         Served<RunProgress> served = new Served<>(RUN, "10.0.0.1:8080");
 
         assertThat(json.readServed(json.writeServed(served), RunProgress.class)).isEqualTo(served);
+    }
+
+    @Test
+    void aRunFromAnInstanceThatDoesNotKnowRunControlYetReadsWithoutItsFields() {
+        // A rolling upgrade: the owner still runs a version without status PAUSED and CANCELLED, estimates and rates.
+        String older = "{\"runId\":\"a@2026-05-01T10:00:00Z\",\"campaignId\":\"a\",\"status\":\"RUNNING\","
+                + "\"expected\":3,\"counted\":1,\"percent\":null,\"partitionsReported\":1,\"partitionCount\":2,"
+                + "\"complete\":false,\"servedBy\":\"10.0.0.9:8080\"}";
+
+        RunProgress run = json.readServed(older, RunProgress.class).value();
+
+        assertThat(run.expected()).isEqualTo(3);
+        assertThat(run.expectedFinal()).isFalse();
+        assertThat(run.notSent()).isZero();
+        assertThat(run.partitionsPaused()).isZero();
+        assertThat(run.eta()).isNull();
+        assertThat(run.pausedAt()).isNull();
     }
 
     @Test
