@@ -59,6 +59,22 @@
     });
   }
 
+  function time(instant) {
+    return instant ? new Date(instant).toLocaleTimeString() : '-';
+  }
+
+  // The progress label: counted of expected (~ while an estimate), percent once known, then the state of the run.
+  function progressText(run) {
+    const parts = [' ' + run.counted + ' / ' + (run.expectedFinal || run.complete ? '' : '~') + run.expected
+      + (run.percent === null || run.percent === undefined ? '' : ' (' + run.percent.toFixed(1) + '%)')];
+    if (run.status === 'PAUSED') parts.push('paused since ' + time(run.pausedAt));
+    if (run.status === 'CANCELLED') parts.push('cancelled ' + time(run.cancelledAt) + ', ' + (run.notSent || 0)
+      + ' not sent');
+    if (run.ratePerSecond && run.status === 'RUNNING') parts.push(Math.round(run.ratePerSecond) + '/s');
+    if (run.eta) parts.push('ETA ' + time(run.eta));
+    return parts.join(' · ');
+  }
+
   function renderRuns(runLists) {
     const body = document.getElementById('runs');
     body.replaceChildren();
@@ -68,17 +84,22 @@
       const row = document.createElement('tr');
       row.dataset.run = run.runId;
       cell(row, run.runId);
-      cell(row, run.status);
+      const status = cell(row, run.status);
+      status.className = 'status status-' + String(run.status).toLowerCase();
+      if (run.partitionsPaused && run.status !== 'PAUSED') {
+        status.textContent += ' (' + run.partitionsPaused + ' of ' + run.partitionCount + ' paused)';
+      }
       const progress = document.createElement('progress');
       progress.dataset.run = run.runId;
-      progress.max = Math.max(run.expected, 1);
-      progress.value = run.complete ? progress.max : run.counted;
+      progress.className = 'status-' + String(run.status).toLowerCase();
+      // A cancelled run is complete, but its bar shows what it sent of what it would have sent.
+      progress.max = Math.max(run.expected + (run.status === 'CANCELLED' ? run.notSent || 0 : 0), 1);
+      progress.value = run.status === 'COMPLETED' ? progress.max : Math.min(run.counted, progress.max);
       const td = cell(row, '');
       td.appendChild(progress);
       const label = document.createElement('span');
       label.className = 'percent';
-      label.textContent = ' ' + run.counted + ' / ' + run.expected
-        + (run.percent === null ? '' : ' (' + run.percent.toFixed(1) + '%)');
+      label.textContent = progressText(run);
       td.appendChild(label);
       cell(row, counts(run.push));
       cell(row, counts(run.mail));
