@@ -2,6 +2,7 @@ package dev.herald.app;
 
 import dev.herald.avro.Campaign;
 import dev.herald.avro.Recipient;
+import dev.herald.avro.RunControl;
 import dev.herald.avro.ScheduleTick;
 import dev.herald.serdes.SchemaRegistryClient;
 import dev.herald.topology.HeraldTopics;
@@ -41,6 +42,7 @@ final class TopicSetup {
         Map<String, Integer> wanted = Map.of(
                 topics.campaigns().name(), campaignPartitions,
                 topics.scheduleTicks().name(), campaignPartitions,
+                topics.runControls().name(), campaignPartitions,
                 topics.runSummaries().name(), campaignPartitions,
                 topics.deadLetters().name(), campaignPartitions,
                 topics.recipients().name(), recipientsPartitions,
@@ -85,13 +87,14 @@ final class TopicSetup {
      * Registers the value schemas of the input topics, so a producer that does not auto-register (Confluent's
      * {@code auto.register.schemas=false}, {@code use.latest.version=true}) can write to a fresh install before
      * anything else has: Herald itself only registers a subject when it first writes to the topic, and it never
-     * writes campaigns or recipients outside the demo, nor ticks before the scheduler's first fire. Registering a
-     * schema that is already there is a no-op, so this runs on every start.
+     * writes campaigns or recipients outside the demo, nor ticks before the scheduler's first fire, nor run
+     * controls. Registering a schema that is already there is a no-op, so this runs on every start.
      */
     static void registerInputSchemas(SchemaRegistryClient registry, HeraldTopics topics) {
         register(registry, topics.campaigns(), Campaign.getClassSchema());
         register(registry, topics.recipients(), Recipient.getClassSchema());
         register(registry, topics.scheduleTicks(), ScheduleTick.getClassSchema());
+        register(registry, topics.runControls(), RunControl.getClassSchema());
     }
 
     private static void register(SchemaRegistryClient registry, Topic<String, ?> topic, Schema schema) {
