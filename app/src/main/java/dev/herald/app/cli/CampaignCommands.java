@@ -31,9 +31,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code herald campaign ...}: apply campaign files, pause, resume and cancel a campaign, run it now, list and show
- * campaigns. Definitions are produced to the campaigns topic (the latest one per id is the campaign); lists and
- * details come from Herald's HTTP API.
+ * {@code herald campaign ...}: apply campaign files, pause, resume and cancel a campaign (and with it its runs in
+ * flight), run it now, list and show campaigns. Definitions are produced to the campaigns topic (the latest one per
+ * id is the campaign); lists and details come from Herald's HTTP API.
  */
 @Command(name = "campaign", mixinStandardHelpOptions = true,
         description = "Apply, pause, resume, cancel, run, list and show campaigns.")
@@ -107,19 +107,22 @@ final class CampaignCommands {
     }
 
     @Command(name = "pause", mixinStandardHelpOptions = true,
-            description = "Pause a SCHEDULED campaign: no fires until resumed (missed ones follow its misfire policy).")
+            description = {"Pause a SCHEDULED campaign: no fires until resumed (missed ones follow its misfire "
+                    + "policy).", "Its runs in flight pause too, within one fan-out step, and keep their place."})
     int pause(@Parameters(paramLabel = "ID") String id) {
         return setStatus(id, CampaignStatus.PAUSED, EnumSet.of(CampaignStatus.SCHEDULED));
     }
 
     @Command(name = "resume", mixinStandardHelpOptions = true,
-            description = "Resume a PAUSED campaign (status SCHEDULED again).")
+            description = {"Resume a PAUSED campaign (status SCHEDULED again).",
+                    "Its paused runs go on from where they stopped (not those paused with runs pause)."})
     int resume(@Parameters(paramLabel = "ID") String id) {
         return setStatus(id, CampaignStatus.SCHEDULED, EnumSet.of(CampaignStatus.PAUSED));
     }
 
     @Command(name = "cancel", mixinStandardHelpOptions = true,
-            description = "Cancel a campaign: it never fires again and manual runs are rejected.")
+            description = {"Cancel a campaign: it never fires again and manual runs are rejected.",
+                    "Its runs in flight are cancelled too: what they did not send is counted as not sent."})
     int cancel(@Parameters(paramLabel = "ID") String id) {
         return setStatus(id, CampaignStatus.CANCELLED, EnumSet.complementOf(EnumSet.of(CampaignStatus.CANCELLED)));
     }

@@ -78,7 +78,7 @@ final class DeadLettersCommands {
 
     @Command(name = "replay", mixinStandardHelpOptions = true,
             description = {"Re-produce dead letters' original key and value bytes to their source topic (campaigns, "
-                    + "recipients or schedule-ticks), marked with the header " + DeadLetterHeaders.REPLAYED + ".",
+                    + "recipients, schedule-ticks or run-controls), marked with the header " + DeadLetterHeaders.REPLAYED + ".",
                     "Refused, and exit code 1: dead letters of a replay, and those whose replay failed again (fix "
                             + "the cause first), from other topics, or of stage production (their bytes are Herald's "
                             + "output).", "Each run replays every matching dead letter: narrow it with --since."})
@@ -87,7 +87,7 @@ final class DeadLettersCommands {
             boolean dryRun) {
         HeraldTopics topics = context.topics();
         Set<String> inputs = Set.of(topics.campaigns().name(), topics.recipients().name(),
-                topics.scheduleTicks().name());
+                topics.scheduleTicks().name(), topics.runControls().name());
         Set<String> failedAgain = new HashSet<>();
         List<Found> found = read(filters, failedAgain);
         Table table = new Table("DEAD LETTER", "SOURCE", "KEY", "RESULT");

@@ -6,8 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.herald.app.Herald;
 import dev.herald.app.HeraldConfig;
+import dev.herald.avro.RunAction;
+import dev.herald.avro.RunControl;
 import dev.herald.devstack.EmbeddedKafka;
 import dev.herald.devstack.EmbeddedSchemaRegistry;
+import dev.herald.serdes.SchemaRegistryClient;
+import dev.herald.serdes.SchemaRegistryClients;
+import dev.herald.topology.HeraldSerdes;
+import dev.herald.topology.HeraldTopics;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -16,18 +22,25 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -97,7 +110,7 @@ class CommandLineBrokerTest {
     void aFreshInstallHasTheInputSubjectsSoProducersThatDoNotRegisterCanUseTheLatestVersion() throws Exception {
         HttpClient client = HttpClient.newHttpClient();
         for (String subject : List.of("herald.campaigns-value", "herald.recipients-value",
-                "herald.schedule-ticks-value")) {
+                "herald.schedule-ticks-value", "herald.run-controls-value")) {
             HttpResponse<String> latest = client.send(HttpRequest.newBuilder(
                     URI.create(registry.url() + "/subjects/" + subject + "/versions/latest")).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -184,6 +197,42 @@ class CommandLineBrokerTest {
     }
 
     @Test
+    void runControlsAreProducedKeyedByTheRunsCampaignWithWhoAskedAndWhen() {
+        String runId = "it-controls@2026-05-01T10:00:00Z";
+        Instant now = Instant.parse("2026-05-01T10:00:42.123456Z");
+        Clock clock = Clock.fixed(now, ZoneOffset.UTC);
+
+        CliRun paused = CliRun.run(env, clock, "runs", "pause", runId, "--by", "ops-alice");
+        CliRun resumed = CliRun.run(env, clock, "-o", "json", "runs", "resume", runId);
+        CliRun cancelled = CliRun.run(env, clock, "runs", "cancel", runId, "--by=ops-bob");
+
+        assertThat(paused.exitCode()).as(paused.toString()).isZero();
+        assertThat(paused.out()).contains(runId + ": PAUSE sent to herald.run-controls (key it-controls, "
+                + "requested at 2026-05-01T10:00:42.123Z by ops-alice)");
+        assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
+        assertThat(resumed.out()).contains("\"action\" : \"RESUME\"", "\"campaignId\" : \"it-controls\"");
+        assertThat(cancelled.exitCode()).as(cancelled.toString()).isZero();
+
+        List<ConsumerRecord<String, RunControl>> controls = new ArrayList<>();
+        await("the three controls on herald.run-controls", () -> {
+            controls.clear();
+            controls.addAll(runControls(runId));
+            return controls.size() >= 3;
+        });
+        assertThat(controls).hasSize(3);
+        assertThat(controls).extracting(ConsumerRecord::key).containsOnly("it-controls");
+        assertThat(controls).extracting(r -> r.value().getAction())
+                .containsExactly(RunAction.PAUSE, RunAction.RESUME, RunAction.CANCEL);
+        assertThat(controls).extracting(r -> r.value().getRequestedBy())
+                .containsExactly("ops-alice", null, "ops-bob");
+        assertThat(controls).allSatisfy(r -> {
+            assertThat(r.value().getCampaignId()).isEqualTo("it-controls");
+            assertThat(r.value().getRunId()).isEqualTo(runId);
+            assertThat(r.value().getRequestedAt()).isEqualTo(Instant.parse("2026-05-01T10:00:42.123Z"));
+        });
+    }
+
+    @Test
     void aReplayedRecordThatFailsAgainIsNotReplayedASecondTime() throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new ByteArraySerializer(),
@@ -227,6 +276,34 @@ class CommandLineBrokerTest {
             }
             assertThat(System.nanoTime()).as("dead letters so far: " + letters).isLessThan(deadline);
             sleep();
+        }
+    }
+
+    /** Every control for {@code runId} on the run-controls topic, in the order produced (one key, one partition). */
+    private List<ConsumerRecord<String, RunControl>> runControls(String runId) {
+        try (SchemaRegistryClient client = SchemaRegistryClients.fromUrl(registry.url());
+             KafkaConsumer<String, RunControl> consumer = new KafkaConsumer<>(Map.of(
+                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                     ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(),
+                     HeraldTopics.of("herald.", HeraldSerdes.using(client)).runControls().valueSerde()
+                             .deserializer())) {
+            String topic = "herald.run-controls";
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            List<ConsumerRecord<String, RunControl>> found = new ArrayList<>();
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
+                    && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (r.value() != null && runId.equals(r.value().getRunId())) {
+                        found.add(r);
+                    }
+                });
+            }
+            return found;
         }
     }
 
