@@ -1,8 +1,10 @@
 package dev.herald.topology;
 
 import dev.herald.avro.Campaign;
+import dev.herald.avro.CampaignState;
 import dev.herald.avro.Channel;
 import dev.herald.avro.Delivery;
+import dev.herald.avro.FanoutControl;
 import dev.herald.avro.FanoutReport;
 import dev.herald.avro.Job;
 import dev.herald.avro.MailMessage;
@@ -24,6 +26,7 @@ import dev.herald.topology.fanout.FanoutProcessor;
 import dev.herald.topology.fanout.MulticastPartitioner;
 import dev.herald.topology.jobs.JobDecision;
 import dev.herald.topology.jobs.JobGate;
+import dev.herald.topology.jobs.RunControlValidator;
 import dev.herald.topology.jobs.TickValidator;
 import dev.herald.topology.recipients.RecipientValidator;
 import dev.herald.topology.recipients.SegmentIndexer;
@@ -64,6 +67,7 @@ public final class HeraldTopology {
 
     /** Internal topics (prefixed by the application id and suffixed with -repartition by Kafka Streams). */
     public static final String JOBS_REPARTITION = "jobs";
+    public static final String CONTROLS_REPARTITION = "fanout-controls";
     public static final String OUTCOMES_BY_CAMPAIGN_REPARTITION = "outcomes-by-campaign";
     public static final String RUN_EVENTS_REPARTITION = "run-events";
     public static final String RUN_TALLIES_REPARTITION = "run-tallies";
@@ -78,10 +82,12 @@ public final class HeraldTopology {
         FirePlanner planner = new FirePlanner(config.misfireThreshold());
 
         KTable<String, Campaign> campaigns = campaigns(builder, topics, serdes, planner);
-        schedule(builder, config, topics, serdes, planner, campaigns);
+        KStream<String, Campaign> changes = campaigns.toStream(Named.as("campaigns-changes"));
+        schedule(builder, config, topics, serdes, planner, changes);
         KStream<String, Job> jobs = jobs(builder, config.runsRetention(), topics, serdes, campaigns);
+        KStream<String, FanoutControl> controls = controls(builder, topics, changes);
         KTable<String, Recipient> recipients = recipients(builder, topics, serdes);
-        Fanout fanout = fanout(builder, config, serdes, jobs, recipients);
+        Fanout fanout = fanout(builder, config, serdes, jobs, controls, recipients);
 
         KStream<String, Outcome> outcomes = channels(topics, fanout.deliveries());
         if (config.outcomesTopic() != null) {
@@ -114,13 +120,12 @@ public final class HeraldTopology {
 
     /** The scheduler: campaign changes update its store; wall-clock punctuation emits ticks for what is due. */
     private static void schedule(StreamsBuilder builder, HeraldTopologyConfig config, HeraldTopics topics,
-            HeraldSerdes serdes, FirePlanner planner, KTable<String, Campaign> campaigns) {
+            HeraldSerdes serdes, FirePlanner planner, KStream<String, Campaign> changes) {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.SCHEDULER), serdes.string(), serdes.schedulerState())
                 .withCachingEnabled());
         Duration interval = config.schedulerInterval();
-        campaigns.toStream(Named.as("campaigns-changes"))
-                .process(() -> new SchedulerProcessor(StoreNames.SCHEDULER, planner, interval),
+        changes.process(() -> new SchedulerProcessor(StoreNames.SCHEDULER, planner, interval),
                         Named.as("scheduler"), StoreNames.SCHEDULER)
                 .to(topics.scheduleTicks().name(), topics.scheduleTicks().produced("scheduler-ticks-sink"));
     }
@@ -138,6 +143,27 @@ public final class HeraldTopology {
                                 .withName("ticks-join-campaigns"))
                 .processValues(() -> new JobGate(StoreNames.JOB_RUNS, runsRetention), Named.as("jobs-gate"),
                         StoreNames.JOB_RUNS);
+    }
+
+    /**
+     * What must reach runs in flight: each campaign change's status and rate limit, and operators' orders for single
+     * runs. A deleted campaign's runs go on (a tombstone is not an order): cancel first.
+     */
+    private static KStream<String, FanoutControl> controls(StreamsBuilder builder, HeraldTopics topics,
+            KStream<String, Campaign> changes) {
+        KStream<String, FanoutControl> states = changes
+                .filter((id, campaign) -> campaign != null, Named.as("campaigns-present"))
+                .mapValues(campaign -> new FanoutControl(CampaignState.newBuilder()
+                        .setCampaignId(campaign.getId())
+                        .setStatus(campaign.getStatus())
+                        .setMessagesPerSecond(campaign.getLimits() == null ? null
+                                : campaign.getLimits().getMessagesPerSecond())
+                        .setUpdatedAt(campaign.getUpdatedAt())
+                        .build()), Named.as("campaigns-to-controls"));
+        KStream<String, FanoutControl> orders = read(builder, topics.runControls(), "run-controls")
+                .processValues(RunControlValidator::new, Named.as("run-controls-validate"))
+                .mapValues(order -> new FanoutControl(order), Named.as("run-controls-to-controls"));
+        return states.merge(orders, Named.as("controls"));
     }
 
     /**
@@ -170,25 +196,39 @@ public final class HeraldTopology {
      * recipients table (the jobs repartition topic has as many partitions as the recipients topic).
      */
     private static Fanout fanout(StreamsBuilder builder, HeraldTopologyConfig config, HeraldSerdes serdes,
-            KStream<String, Job> jobs, KTable<String, Recipient> recipients) {
+            KStream<String, Job> jobs, KStream<String, FanoutControl> controls, KTable<String, Recipient> recipients) {
         String recipientStore = recipients.queryableStoreName();
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.FANOUT_CURSORS), serdes.string(), serdes.fanoutCursor())
                 .withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.FANOUT_CONTROLS), serdes.string(), serdes.fanoutControl()));
         int partitions = config.recipientsPartitions();
         Duration interval = config.fanoutInterval();
         int chunk = config.fanoutChunkSize();
         Duration budget = config.fanoutStepBudget();
-        KStream<String, FanoutOutput> out = jobs
+        // Controls travel like jobs, to every recipients partition, on a topic of their own (an older job topic's
+        // records stay readable); the fan-out keeps the controls that overtake their job.
+        KStream<String, SpecificRecord> jobInputs = jobs
                 .repartition(Repartitioned.<String, Job>as(JOBS_REPARTITION)
                         .withKeySerde(serdes.string())
                         .withValueSerde(serdes.job())
                         .withNumberOfPartitions(partitions)
                         .withStreamPartitioner(new MulticastPartitioner<>()))
+                .mapValues(job -> (SpecificRecord) job, Named.as("jobs-to-fanout"));
+        KStream<String, SpecificRecord> controlInputs = controls
+                .repartition(Repartitioned.<String, FanoutControl>as(CONTROLS_REPARTITION)
+                        .withKeySerde(serdes.string())
+                        .withValueSerde(serdes.fanoutControl())
+                        .withNumberOfPartitions(partitions)
+                        .withStreamPartitioner(new MulticastPartitioner<>()))
+                .mapValues(control -> (SpecificRecord) control, Named.as("controls-to-fanout"));
+        KStream<String, FanoutOutput> out = jobInputs.merge(controlInputs, Named.as("fanout-inputs"))
                 .process(() -> new FanoutProcessor(StoreNames.FANOUT_CURSORS, recipientStore,
-                                StoreNames.RECIPIENTS_BY_SEGMENT, partitions, interval, chunk, budget),
+                                StoreNames.RECIPIENTS_BY_SEGMENT, StoreNames.FANOUT_CONTROLS, partitions, interval,
+                                chunk, budget, config.runsRetention()),
                         Named.as("fanout"), StoreNames.FANOUT_CURSORS, recipientStore,
-                        StoreNames.RECIPIENTS_BY_SEGMENT);
+                        StoreNames.RECIPIENTS_BY_SEGMENT, StoreNames.FANOUT_CONTROLS);
         // The processor forwards each kind to its own child by these names, so neither child sees the other kind.
         return new Fanout(
                 out.mapValues(FanoutOutput::delivery, Named.as(FanoutOutput.DELIVERIES)),

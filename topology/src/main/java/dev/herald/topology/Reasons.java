@@ -42,6 +42,9 @@ public final class Reasons {
         }
     }
 
+    /** Deliveries a cancelled run did not produce: a key of a run's reasons, next to its notSent count. */
+    public static final String CANCELLED = "cancelled";
+
     /** Why a tick does not start a run: the reason tag of the jobs-ticks-rejected metric. */
     public enum TickRejection {
         /** No campaign (or a deleted one) for the tick's key. */

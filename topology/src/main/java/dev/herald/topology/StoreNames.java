@@ -8,6 +8,7 @@ public final class StoreNames {
     public static final String RECIPIENTS = "recipients-store";
     public static final String RECIPIENTS_BY_SEGMENT = "recipients-by-segment-store";
     public static final String FANOUT_CURSORS = "fanout-cursors-store";
+    public static final String FANOUT_CONTROLS = "fanout-controls-store";
     public static final String SUMMARY_MINUTE = "summary-1m-store";
     public static final String SUMMARY_HOUR = "summary-1h-store";
     public static final String RUN_SUMMARY = "run-summary-store";

@@ -137,7 +137,7 @@ class SummariesTopologyTest {
             assertThat(herald.runStore().get(MULTI).getPush().getSuccess()).isEqualTo(1);
             List<DeadLetter> dead = herald.deadLetters().readValuesToList();
             assertThat(dead).hasSize(2).allSatisfy(d -> assertThat(d.getProcessorNode()).isEqualTo("run-ledger"));
-            assertThat(dead.get(0).getErrorMessage()).contains("partition 0 reported twice");
+            assertThat(dead.get(0).getErrorMessage()).contains("partition 0 reported after its final report");
             assertThat(dead.get(1).getErrorMessage()).contains("already COMPLETED");
         }
     }

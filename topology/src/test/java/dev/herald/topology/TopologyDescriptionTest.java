@@ -48,10 +48,10 @@ class TopologyDescriptionTest {
 
         assertThat(matches(description, "stores: \\[([^\\]]*)\\]")).containsExactlyInAnyOrder(
                 StoreNames.CAMPAIGNS, StoreNames.SCHEDULER, StoreNames.JOB_RUNS, StoreNames.RECIPIENTS,
-                StoreNames.RECIPIENTS_BY_SEGMENT, StoreNames.FANOUT_CURSORS, StoreNames.SUMMARY_MINUTE, StoreNames.SUMMARY_HOUR,
+                StoreNames.RECIPIENTS_BY_SEGMENT, StoreNames.FANOUT_CURSORS, StoreNames.FANOUT_CONTROLS, StoreNames.SUMMARY_MINUTE, StoreNames.SUMMARY_HOUR,
                 StoreNames.RUN_SUMMARY);
         assertThat(matches(description, "(?:topic|topics): \\[?([a-z.-]+-repartition)")).containsExactlyInAnyOrder(
-                "jobs-repartition", "outcomes-by-campaign-repartition", "run-events-repartition",
+                "jobs-repartition", "fanout-controls-repartition", "outcomes-by-campaign-repartition", "run-events-repartition",
                 "run-tallies-repartition");
     }
 

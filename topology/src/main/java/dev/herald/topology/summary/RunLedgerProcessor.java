@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.Optional;
 import org.apache.kafka.streams.processor.PunctuationType;
 import dev.herald.avro.FanoutReport;
+import dev.herald.avro.FanoutState;
+import dev.herald.avro.PartitionProgress;
 import dev.herald.avro.Outcome;
 import dev.herald.avro.RunEvent;
 import dev.herald.avro.RunStatus;
@@ -16,6 +18,8 @@ import dev.herald.topology.errors.InvalidRecordException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Map;
+import dev.herald.topology.Reasons;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -26,8 +30,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps each run's RunSummary, from partition reports and outcomes (as {@link RunEvent}s) and tallies of outcomes
- * (as {@link Summary}s), and completes it exactly once: when every partition has reported its deliveries and
- * the outcomes counted add up to them. Only the completion is forwarded (to run-summaries); progress is queried from
+ * (as {@link Summary}s), and completes it exactly once: when every partition has reported finally (DONE, or
+ * CANCELLED, which makes the run CANCELLED) and the outcomes counted add up to the deliveries they reported. While
+ * open, a run is PAUSED when every partition still fanning out is paused. Only the completion is forwarded (to run-summaries); progress is queried from
  * the store. An event for a run already completed, or a second report from one partition, breaks that invariant and
  * is dead-lettered rather than silently miscounted. Runs are forgotten after the runs retention (counted from
  * completion, or from the last event of a run that never completed); an event of an unknown run scheduled before
@@ -36,6 +41,7 @@ import org.slf4j.LoggerFactory;
 public final class RunLedgerProcessor implements Processor<String, SpecificRecord, String, RunSummary> {
 
     private static final Logger log = LoggerFactory.getLogger(RunLedgerProcessor.class);
+    static final Duration RATE_WINDOW = Duration.ofSeconds(5);
 
     private final String storeName;
     private final Duration retention;
@@ -55,6 +61,7 @@ public final class RunLedgerProcessor implements Processor<String, SpecificRecor
         this.runs = context.getStateStore(storeName);
         this.counters = new Counters(context.metrics(), "runs", context.taskId());
         counters.add("completed", 0);
+        counters.add("cancelled", 0);
         pruner = new RetentionPruner<>(runs, retention, (runId, run) -> Optional.of(
                 run.getCompletedAt() != null ? run.getCompletedAt() : run.getUpdatedAt()));
         context.schedule(RetentionPruner.interval(retention), PunctuationType.WALL_CLOCK_TIME,
@@ -76,8 +83,9 @@ public final class RunLedgerProcessor implements Processor<String, SpecificRecor
                 return;
             }
             run = start(runId, event, at);
-        } else if (run.getStatus() == RunStatus.COMPLETED) {
-            throw new InvalidRecordException("run " + runId + " is already COMPLETED; late event " + event);
+        } else if (isFinal(run.getStatus())) {
+            throw new InvalidRecordException("run " + runId + " is already " + run.getStatus() + "; late event "
+                    + event);
         }
         run.setReasons(new HashMap<>(run.getReasons()));
         if (event instanceof Outcome outcome) {
@@ -85,26 +93,115 @@ public final class RunLedgerProcessor implements Processor<String, SpecificRecor
         } else if (event instanceof Summary tally) {
             Counts.add(run.getPush(), run.getMail(), run.getReasons(), tally);
         } else if (event instanceof FanoutReport report) {
-            if (run.getReportedPartitions().contains(report.getPartition())) {
-                throw new InvalidRecordException("run " + runId + ": partition " + report.getPartition()
-                        + " reported twice");
-            }
-            run.setReportedPartitions(new ArrayList<>(run.getReportedPartitions()));
-            run.getReportedPartitions().add(report.getPartition());
-            run.setPartitionCount(report.getPartitionCount());
-            run.setExpected(run.getExpected() + report.getDeliveries());
+            report(run, report, at);
         } else {
             throw new InvalidRecordException("run " + runId + ": unknown event " + event);
         }
         run.setUpdatedAt(at);
+        measureRate(run, at);
         if (RunCompletion.isComplete(run)) {
-            run.setStatus(RunStatus.COMPLETED);
+            run.setStatus(run.getCancelledAt() != null ? RunStatus.CANCELLED : RunStatus.COMPLETED);
             run.setCompletedAt(at);
-            counters.count("completed");
-            log.info("Run {} completed: {} deliveries", runId, run.getExpected());
+            run.setPausedAt(null);
+            counters.count(run.getStatus() == RunStatus.CANCELLED ? "cancelled" : "completed");
+            log.info("Run {} {}: {} deliveries", runId, run.getStatus() == RunStatus.CANCELLED ? "cancelled"
+                    : "completed", run.getExpected());
             context.forward(new Record<>(runId, run, record.timestamp()));
+        } else {
+            RunStatus status = openStatus(run);
+            if (status == RunStatus.PAUSED && run.getStatus() != RunStatus.PAUSED) {
+                run.setPausedAt(at);
+            } else if (status != RunStatus.PAUSED) {
+                run.setPausedAt(null);
+            }
+            run.setStatus(status);
         }
         runs.put(runId, run);
+    }
+
+    private static boolean isFinal(RunStatus status) {
+        return status == RunStatus.COMPLETED || status == RunStatus.CANCELLED;
+    }
+
+    private static boolean isFinal(FanoutState state) {
+        return state == FanoutState.DONE || state == FanoutState.CANCELLED;
+    }
+
+    /**
+     * A partition's report: its latest progress is kept, and a final one (DONE or CANCELLED) adds its deliveries to
+     * the expected count, once. The estimate is what is expected plus what the partitions still open expect.
+     */
+    private static void report(RunSummary run, FanoutReport report, Instant at) {
+        String runId = run.getRunId();
+        String partition = Integer.toString(report.getPartition());
+        Map<String, PartitionProgress> partitions = new HashMap<>(run.getPartitions());
+        PartitionProgress previous = partitions.get(partition);
+        if (previous != null && isFinal(previous.getState())
+                || isFinal(report.getState()) && run.getReportedPartitions().contains(report.getPartition())) {
+            throw new InvalidRecordException("run " + runId + ": partition " + report.getPartition()
+                    + " reported after its final report");
+        }
+        partitions.put(partition, PartitionProgress.newBuilder()
+                .setState(report.getState())
+                .setCandidates(report.getCandidates())
+                .setScanned(report.getScanned())
+                .setDeliveries(report.getDeliveries())
+                .setEstimate(isFinal(report.getState()) ? report.getDeliveries() : report.getEstimate())
+                .build());
+        run.setPartitions(partitions);
+        run.setPartitionCount(report.getPartitionCount());
+        run.setMessagesPerSecond(report.getMessagesPerSecond());
+        if (isFinal(report.getState())) {
+            run.setReportedPartitions(new ArrayList<>(run.getReportedPartitions()));
+            run.getReportedPartitions().add(report.getPartition());
+            run.setExpected(run.getExpected() + report.getDeliveries());
+        }
+        if (report.getState() == FanoutState.CANCELLED) {
+            if (run.getCancelledAt() == null) {
+                run.setCancelledAt(at);
+            }
+            if (report.getNotSent() > 0) {
+                run.setNotSent(run.getNotSent() + report.getNotSent());
+                run.getReasons().merge(Reasons.CANCELLED, report.getNotSent(), Long::sum);
+            }
+        }
+        long estimate = run.getExpected();
+        for (PartitionProgress progress : partitions.values()) {
+            if (!isFinal(progress.getState())) {
+                estimate += progress.getEstimate();
+            }
+        }
+        run.setEstimate(estimate);
+    }
+
+    /** PAUSED while every partition that has not finished is paused (and all have reported); RUNNING otherwise. */
+    private static RunStatus openStatus(RunSummary run) {
+        if (run.getPartitionCount() == 0 || run.getPartitions().size() < run.getPartitionCount()) {
+            return RunStatus.RUNNING;
+        }
+        boolean paused = false;
+        for (PartitionProgress progress : run.getPartitions().values()) {
+            if (progress.getState() == FanoutState.RUNNING) {
+                return RunStatus.RUNNING;
+            }
+            paused |= progress.getState() == FanoutState.PAUSED;
+        }
+        return paused ? RunStatus.PAUSED : RunStatus.RUNNING;
+    }
+
+    /** The delivery rate over the last window of at least {@link #RATE_WINDOW}, for an ETA from the current pace. */
+    private static void measureRate(RunSummary run, Instant at) {
+        long now = at.toEpochMilli();
+        long counted = RunCompletion.counted(run);
+        if (run.getRateWindowStart() == 0) {
+            run.setRateWindowStart(run.getStartedAt().toEpochMilli());
+        }
+        long elapsed = now - run.getRateWindowStart();
+        if (elapsed >= RATE_WINDOW.toMillis()) {
+            run.setRatePerSecond((counted - run.getRateWindowCounted()) * 1000.0 / elapsed);
+            run.setRateWindowStart(now);
+            run.setRateWindowCounted(counted);
+        }
     }
 
     private static RunSummary start(String runId, Object event, Instant at) {

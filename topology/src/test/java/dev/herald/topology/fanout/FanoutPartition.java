@@ -2,7 +2,9 @@ package dev.herald.topology.fanout;
 
 import dev.herald.avro.Campaign;
 import dev.herald.avro.Delivery;
+import dev.herald.avro.FanoutControl;
 import dev.herald.avro.FanoutReport;
+import dev.herald.avro.FanoutState;
 import dev.herald.avro.Job;
 import dev.herald.avro.Recipient;
 import dev.herald.avro.Trigger;
@@ -36,6 +38,7 @@ final class FanoutPartition {
     static final Duration INTERVAL = Duration.ofMillis(100);
     private static final String CURSORS = "cursors";
     private static final String RECIPIENTS = "recipients";
+    private static final String CONTROLS = "controls";
     private static final StringSerializer KEYS = new StringSerializer();
 
     private final MockProcessorContext<String, FanoutOutput> context;
@@ -57,13 +60,18 @@ final class FanoutPartition {
         this.recipients = Stores.timestampedKeyValueStoreBuilder(
                         Stores.inMemoryKeyValueStore(RECIPIENTS), serdes.string(), serdes.recipient())
                 .withLoggingDisabled().build();
+        KeyValueStore<String, ?> controls = Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore(CONTROLS), serdes.string(), serdes.fanoutControl())
+                .withLoggingDisabled().build();
+        controls.init(context.getStateStoreContext(), controls);
+        context.addStateStore(controls);
         cursors.init(context.getStateStoreContext(), cursors);
         recipients.init(context.getStateStoreContext(), recipients);
         context.addStateStore(cursors);
         context.addStateStore(recipients);
         this.nowMs = start.toEpochMilli();
         context.setCurrentSystemTimeMs(nowMs);
-        this.processor = new FanoutProcessor(CURSORS, RECIPIENTS, partitionCount, INTERVAL, chunkSize);
+        this.processor = new FanoutProcessor(CURSORS, RECIPIENTS, CONTROLS, partitionCount, INTERVAL, chunkSize);
         processor.init(context);
     }
 
@@ -75,6 +83,11 @@ final class FanoutPartition {
 
     void process(Job job) {
         processor.process(new Record<>(job.getRunId(), job, nowMs));
+    }
+
+    /** A control reaching this partition, as the fan-out controls topic delivers it to every partition. */
+    void control(FanoutControl control) {
+        processor.process(new Record<>("control", control, nowMs));
     }
 
     /** Lets wall-clock time pass by one fan-out interval and fires the processor's punctuation. */
@@ -99,7 +112,15 @@ final class FanoutPartition {
         return forwarded(FanoutOutput::delivery);
     }
 
+    /** The final reports (DONE or CANCELLED): at most one per run. */
     List<FanoutReport> reports() {
+        return allReports().stream()
+                .filter(r -> r.getState() == FanoutState.DONE || r.getState() == FanoutState.CANCELLED)
+                .toList();
+    }
+
+    /** Every report, progress ones included, in order. */
+    List<FanoutReport> allReports() {
         return forwarded(FanoutOutput::report);
     }
 
