@@ -9,6 +9,8 @@ import dev.herald.avro.MailMessage;
 import dev.herald.avro.Outcome;
 import dev.herald.avro.PushMessage;
 import dev.herald.avro.Recipient;
+import dev.herald.avro.RunAction;
+import dev.herald.avro.RunControl;
 import dev.herald.avro.RunSummary;
 import dev.herald.avro.ScheduleTick;
 import dev.herald.avro.SchedulerState;
@@ -98,6 +100,7 @@ public final class HeraldKit implements AutoCloseable {
     private final TestInputTopic<String, Campaign> campaignsIn;
     private final TestInputTopic<String, Recipient> recipientsIn;
     private final TestInputTopic<String, ScheduleTick> ticksIn;
+    private final TestInputTopic<String, RunControl> controlsIn;
     private final Output<String, PushMessage> push;
     private final Output<String, MailMessage> mail;
     private final Output<byte[], DeadLetter> deadLetters;
@@ -121,6 +124,7 @@ public final class HeraldKit implements AutoCloseable {
         this.campaignsIn = input(topics.campaigns());
         this.recipientsIn = input(topics.recipients());
         this.ticksIn = input(topics.scheduleTicks());
+        this.controlsIn = input(topics.runControls());
         this.push = new Output<>(output(topics.pushOutbox()));
         this.mail = new Output<>(output(topics.mailOutbox()));
         this.deadLetters = new Output<>(output(topics.deadLetters()));
@@ -237,6 +241,29 @@ public final class HeraldKit implements AutoCloseable {
         return RunIds.of(campaignId, slot);
     }
 
+    /** Pauses one run in flight (a PAUSE on run-controls), without touching its campaign. */
+    public HeraldKit pause(String runId) {
+        return control(runId, RunAction.PAUSE);
+    }
+
+    /** Resumes a run paused by {@link #pause}; a run whose campaign is PAUSED stays paused until it is resumed. */
+    public HeraldKit resume(String runId) {
+        return control(runId, RunAction.RESUME);
+    }
+
+    /** Cancels one run in flight, for good: what was produced stays, the rest is counted as not sent. */
+    public HeraldKit cancel(String runId) {
+        return control(runId, RunAction.CANCEL);
+    }
+
+    private HeraldKit control(String runId, RunAction action) {
+        String campaignId = RunIds.parse(runId).map(RunIds.RunId::campaignId)
+                .orElseThrow(() -> new IllegalArgumentException("not a run id (<campaign>@<instant>): " + runId));
+        controlsIn.pipeInput(campaignId, RunControl.newBuilder().setCampaignId(campaignId).setRunId(runId)
+                .setAction(action).setRequestedAt(now).setRequestedBy("herald-testkit").build(), now);
+        return this;
+    }
+
     // ---- time ----
 
     /** The kit's clock: wall-clock time of the driver, and the timestamp of every input it produces. */
@@ -306,7 +333,7 @@ public final class HeraldKit implements AutoCloseable {
     }
 
     /**
-     * Moves the clock until the run completes, at most {@code limit} of the kit's time.
+     * Moves the clock until the run completes (or ends CANCELLED), at most {@code limit} of the kit's time.
      *
      * @throws AssertionError saying what is missing when the run cannot complete
      */
@@ -317,8 +344,12 @@ public final class HeraldKit implements AutoCloseable {
             if (run.isPresent() && run.get().complete()) {
                 return run.get();
             }
-            boolean open = openCursor(runId).isPresent();
-            if (!open) {
+            Optional<FanoutCursor> cursor = openCursor(runId);
+            if (cursor.isPresent() && isPaused(cursor.get())) {
+                throw new AssertionError(diagnose(runId, "cannot complete: it is PAUSED (resume its campaign or "
+                        + "the run)"));
+            }
+            if (cursor.isEmpty()) {
                 throw new AssertionError(diagnose(runId, "cannot complete: its fan-out is not open and no "
                         + "punctuation is left to move it"));
             }
@@ -451,11 +482,21 @@ public final class HeraldKit implements AutoCloseable {
         return Optional.ofNullable(store.get(campaignId));
     }
 
+    /** Whether a run is fanning out (a paused one waits for a control, not for time). */
     private boolean fanoutOpen() {
         KeyValueStore<String, FanoutCursor> cursors = driver.getKeyValueStore(StoreNames.FANOUT_CURSORS);
         try (KeyValueIterator<String, FanoutCursor> it = cursors.all()) {
-            return it.hasNext();
+            while (it.hasNext()) {
+                if (!isPaused(it.next().value)) {
+                    return true;
+                }
+            }
+            return false;
         }
+    }
+
+    private static boolean isPaused(FanoutCursor cursor) {
+        return cursor.getCampaignPaused() || cursor.getRunPaused();
     }
 
     private Optional<FanoutCursor> openCursor(String runId) {

@@ -14,9 +14,9 @@ public final class RunAssert extends AbstractAssert<RunAssert, RunProgress> {
         this.kit = kit;
     }
 
-    /** Every partition reported and every delivery's outcome is counted. */
+    /** Every partition reported and every delivery's outcome is counted (a cancelled run is not completed). */
     public RunAssert completed() {
-        if (!actual.complete()) {
+        if (!"COMPLETED".equals(actual.status())) {
             failWithMessage("%s", "run " + actual.runId() + " is " + actual.status() + ", not COMPLETED: "
                     + actual.counted() + " of " + actual.expected() + " outcomes counted, "
                     + actual.partitionsReported() + " of " + actual.partitionCount() + " partitions reported"
@@ -26,8 +26,33 @@ public final class RunAssert extends AbstractAssert<RunAssert, RunProgress> {
     }
 
     public RunAssert running() {
-        if (actual.complete()) {
-            failWithMessage("%s", "run " + actual.runId() + " is COMPLETED, expected it still RUNNING");
+        if (!"RUNNING".equals(actual.status())) {
+            failWithMessage("%s", "run " + actual.runId() + " is " + actual.status() + ", expected it still RUNNING");
+        }
+        return this;
+    }
+
+    /** Stopped in flight, by its campaign's status or a PAUSE control, and not complete. */
+    public RunAssert paused() {
+        if (!"PAUSED".equals(actual.status())) {
+            failWithMessage("%s", "run " + actual.runId() + " is " + actual.status() + ", expected it PAUSED");
+        }
+        return this;
+    }
+
+    /** Ended by a cancel: every partition reported what it produced, the rest counted as not sent. */
+    public RunAssert cancelled() {
+        if (!"CANCELLED".equals(actual.status())) {
+            failWithMessage("%s", "run " + actual.runId() + " is " + actual.status() + ", expected it CANCELLED");
+        }
+        return this;
+    }
+
+    /** Deliveries a cancel kept from being produced (reason {@code cancelled}). */
+    public RunAssert withNotSent(long deliveries) {
+        if (actual.notSent() != deliveries) {
+            failWithMessage("%s", "run " + actual.runId() + ": expected " + deliveries + " deliveries not sent but was "
+                    + actual.notSent());
         }
         return this;
     }
