@@ -97,7 +97,7 @@ class AvroDeserializerErrorsTest {
     @Test
     void negativeStringLengthIsASerializationExceptionNotARawAvroError() {
         AvroSerde<FanoutReport> reports = AvroSerde.forValue(FanoutReport.class, registry);
-        byte[] payload = reports.serializer().serialize("reports", new FanoutReport("r1", "c1", 0, 1, 0L));
+        byte[] payload = reports.serializer().serialize("reports", FanoutReport.newBuilder().setRunId("r1").setCampaignId("c1").setPartition(0).setPartitionCount(1).setDeliveries(0L).build());
         payload[5] = 0x01; // runId length zig-zag 1 = -1
 
         assertThatThrownBy(() -> reports.deserializer().deserialize("reports", payload))

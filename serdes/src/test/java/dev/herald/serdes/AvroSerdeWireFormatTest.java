@@ -19,7 +19,8 @@ class AvroSerdeWireFormatTest {
     @Test
     void writesMagicByteBigEndianIdAndAvroBinaryForFanoutReport() {
         AvroSerde<FanoutReport> serde = AvroSerde.forValue(FanoutReport.class, new InMemorySchemaRegistry());
-        FanoutReport report = new FanoutReport("r1", "c1", 3, 12, 1000L);
+        FanoutReport report = FanoutReport.newBuilder().setRunId("r1").setCampaignId("c1").setPartition(3)
+                .setPartitionCount(12).setDeliveries(1000L).build();
 
         byte[] actual = serde.serializer().serialize("fanout-reports", report);
 
@@ -30,7 +31,10 @@ class AvroSerdeWireFormatTest {
                 0x04, 'c', '1',         // campaignId
                 0x06,                   // partition 3 (zig-zag 6)
                 0x18,                   // partitionCount 12 (zig-zag 24)
-                0xD0, 0x0F));           // deliveries 1000 (zig-zag 2000 = 0x7D0: 0x50|0x80, 0x0F)
+                0xD0, 0x0F,             // deliveries 1000 (zig-zag 2000 = 0x7D0: 0x50|0x80, 0x0F)
+                0x04,                   // state DONE, the default: enum ordinal 2 (zig-zag 4)
+                0x00, 0x00, 0x00, 0x00, // candidates, scanned, estimate, notSent: 0
+                0x00));                 // messagesPerSecond null: union branch 0
     }
 
     @Test
@@ -95,9 +99,11 @@ class AvroSerdeWireFormatTest {
         };
 
         byte[] actual = AvroSerde.forValue(FanoutReport.class, registry).serializer()
-                .serialize("t", new FanoutReport("", "", 0, 0, 0L));
+                .serialize("t", FanoutReport.newBuilder().setRunId("").setCampaignId("").setPartition(0)
+                        .setPartitionCount(0).setDeliveries(0L).build());
 
-        assertThat(actual).containsExactly(bytes(0x00, 0x01, 0x02, 0x03, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00));
+        assertThat(actual).containsExactly(bytes(0x00, 0x01, 0x02, 0x03, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00,
+                0x04, 0x00, 0x00, 0x00, 0x00, 0x00));
     }
 
     @Test

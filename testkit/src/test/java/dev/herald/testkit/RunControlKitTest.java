@@ -71,7 +71,7 @@ class RunControlKitTest {
             assertThat(kit.pushOutbox().size() + kit.mailOutbox().size()).isEqualTo(sent);
             List<RunSummary> completions = kit.completedRuns();
             assertThat(completions).singleElement()
-                    .satisfies(summary -> assertThat(summary.getStatus().name()).isEqualTo("CANCELLED"));
+                    .satisfies(summary -> assertThat(summary.getState().name()).isEqualTo("CANCELLED"));
         }
     }
 

@@ -11,6 +11,7 @@ import dev.herald.avro.MailMessage;
 import dev.herald.avro.PushMessage;
 import dev.herald.avro.RunAction;
 import dev.herald.avro.RunControl;
+import dev.herald.avro.RunState;
 import dev.herald.avro.RunStatus;
 import dev.herald.avro.RunSummary;
 import java.net.URLEncoder;
@@ -116,7 +117,8 @@ class RunControlOnBrokerTest {
             assertThat(summaries).hasSize(1);
             RunSummary summary = summaries.get(0).value();
             assertThat(summary.getRunId()).isEqualTo(runId);
-            assertThat(summary.getStatus()).isEqualTo(RunStatus.CANCELLED);
+            assertThat(summary.getStatus()).isEqualTo(RunStatus.COMPLETED);
+            assertThat(summary.getState()).isEqualTo(RunState.CANCELLED);
             assertThat(summary.getCancelledAt()).isNotNull();
             long summaryCounted = deliveries(summary.getPush()) + deliveries(summary.getMail());
             assertThat(summary.getNotSent()).isPositive();

@@ -8,6 +8,7 @@ import dev.herald.avro.Limits;
 import dev.herald.avro.MailTemplate;
 import dev.herald.avro.PartitionProgress;
 import dev.herald.avro.PushTemplate;
+import dev.herald.avro.RunState;
 import dev.herald.avro.RunStatus;
 import dev.herald.avro.RunSummary;
 import dev.herald.avro.Schedule;
@@ -60,7 +61,8 @@ final class AvroViews {
         ChannelTotals push = counts(run.getPush());
         ChannelTotals mail = counts(run.getMail());
         long counted = RunCompletion.counted(run);
-        boolean complete = run.getStatus() == RunStatus.COMPLETED || run.getStatus() == RunStatus.CANCELLED;
+        RunState state = RunCompletion.state(run);
+        boolean complete = run.getStatus() == RunStatus.COMPLETED;
         boolean expectedFinal = RunCompletion.allPartitionsReported(run);
         Map<String, PartitionProgress> partitions = run.getPartitions() == null ? Map.of() : run.getPartitions();
         // Every partition reports its share when the run starts there: once each has, the run's estimate is an
@@ -84,13 +86,13 @@ final class AvroViews {
         }
         Double rate = run.getRatePerSecond() > 0 ? run.getRatePerSecond() : null;
         Instant eta = null;
-        if (run.getStatus() == RunStatus.RUNNING && rate != null && expectedKnown && run.getUpdatedAt() != null) {
+        if (state == RunState.RUNNING && rate != null && expectedKnown && run.getUpdatedAt() != null) {
             long remaining = Math.max(0, expected - counted);
             eta = run.getUpdatedAt().plusMillis(Math.round(remaining * 1000.0 / rate));
         }
         int paused = (int) partitions.values().stream().filter(p -> p.getState() == FanoutState.PAUSED).count();
         return new RunProgress(run.getRunId(), run.getCampaignId(), scheduledFor(run.getRunId()),
-                run.getStatus().name(), expected, expectedFinal, counted, percent, run.getNotSent(),
+                state.name(), expected, expectedFinal, counted, percent, run.getNotSent(),
                 run.getReportedPartitions().size(), run.getPartitionCount(), paused, complete, push, mail,
                 reasons(run.getReasons()), run.getMessagesPerSecond(), rate, eta, run.getStartedAt(),
                 run.getUpdatedAt(), run.getPausedAt(), run.getCancelledAt(), run.getCompletedAt());

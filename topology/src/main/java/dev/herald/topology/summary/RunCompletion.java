@@ -1,5 +1,7 @@
 package dev.herald.topology.summary;
 
+import dev.herald.avro.RunState;
+import dev.herald.avro.RunStatus;
 import dev.herald.avro.RunSummary;
 
 /**
@@ -19,6 +21,17 @@ public final class RunCompletion {
     /** Deliveries whose outcome has been counted, over both channels and every result. */
     public static long counted(RunSummary run) {
         return Counts.deliveries(run.getPush(), run.getMail());
+    }
+
+    /**
+     * Where the run stands: RUNNING, PAUSED, CANCELLED or COMPLETED. A complete run written before runs had states
+     * reads as state RUNNING (the field's default), so a complete run is CANCELLED only when its state says so.
+     */
+    public static RunState state(RunSummary run) {
+        if (run.getStatus() == RunStatus.COMPLETED) {
+            return run.getState() == RunState.CANCELLED ? RunState.CANCELLED : RunState.COMPLETED;
+        }
+        return run.getState() == RunState.PAUSED ? RunState.PAUSED : RunState.RUNNING;
     }
 
     /** Whether the run is complete; the ledger marks it COMPLETED the moment this first holds. */

@@ -10,6 +10,7 @@ import dev.herald.avro.FanoutState;
 import dev.herald.avro.PartitionProgress;
 import dev.herald.avro.Outcome;
 import dev.herald.avro.RunEvent;
+import dev.herald.avro.RunState;
 import dev.herald.avro.RunStatus;
 import dev.herald.avro.RunSummary;
 import dev.herald.avro.Summary;
@@ -83,9 +84,9 @@ public final class RunLedgerProcessor implements Processor<String, SpecificRecor
                 return;
             }
             run = start(runId, event, at);
-        } else if (isFinal(run.getStatus())) {
-            throw new InvalidRecordException("run " + runId + " is already " + run.getStatus() + "; late event "
-                    + event);
+        } else if (run.getStatus() == RunStatus.COMPLETED) {
+            throw new InvalidRecordException("run " + runId + " is already " + RunCompletion.state(run)
+                    + "; late event " + event);
         }
         run.setReasons(new HashMap<>(run.getReasons()));
         if (event instanceof Outcome outcome) {
@@ -100,27 +101,24 @@ public final class RunLedgerProcessor implements Processor<String, SpecificRecor
         run.setUpdatedAt(at);
         measureRate(run, at);
         if (RunCompletion.isComplete(run)) {
-            run.setStatus(run.getCancelledAt() != null ? RunStatus.CANCELLED : RunStatus.COMPLETED);
+            run.setStatus(RunStatus.COMPLETED);
+            run.setState(run.getCancelledAt() != null ? RunState.CANCELLED : RunState.COMPLETED);
             run.setCompletedAt(at);
             run.setPausedAt(null);
-            counters.count(run.getStatus() == RunStatus.CANCELLED ? "cancelled" : "completed");
-            log.info("Run {} {}: {} deliveries", runId, run.getStatus() == RunStatus.CANCELLED ? "cancelled"
+            counters.count(run.getState() == RunState.CANCELLED ? "cancelled" : "completed");
+            log.info("Run {} {}: {} deliveries", runId, run.getState() == RunState.CANCELLED ? "cancelled"
                     : "completed", run.getExpected());
             context.forward(new Record<>(runId, run, record.timestamp()));
         } else {
-            RunStatus status = openStatus(run);
-            if (status == RunStatus.PAUSED && run.getStatus() != RunStatus.PAUSED) {
+            RunState state = openState(run);
+            if (state == RunState.PAUSED && run.getState() != RunState.PAUSED) {
                 run.setPausedAt(at);
-            } else if (status != RunStatus.PAUSED) {
+            } else if (state != RunState.PAUSED) {
                 run.setPausedAt(null);
             }
-            run.setStatus(status);
+            run.setState(state);
         }
         runs.put(runId, run);
-    }
-
-    private static boolean isFinal(RunStatus status) {
-        return status == RunStatus.COMPLETED || status == RunStatus.CANCELLED;
     }
 
     private static boolean isFinal(FanoutState state) {
@@ -175,18 +173,18 @@ public final class RunLedgerProcessor implements Processor<String, SpecificRecor
     }
 
     /** PAUSED while every partition that has not finished is paused (and all have reported); RUNNING otherwise. */
-    private static RunStatus openStatus(RunSummary run) {
+    private static RunState openState(RunSummary run) {
         if (run.getPartitionCount() == 0 || run.getPartitions().size() < run.getPartitionCount()) {
-            return RunStatus.RUNNING;
+            return RunState.RUNNING;
         }
         boolean paused = false;
         for (PartitionProgress progress : run.getPartitions().values()) {
             if (progress.getState() == FanoutState.RUNNING) {
-                return RunStatus.RUNNING;
+                return RunState.RUNNING;
             }
             paused |= progress.getState() == FanoutState.PAUSED;
         }
-        return paused ? RunStatus.PAUSED : RunStatus.RUNNING;
+        return paused ? RunState.PAUSED : RunState.RUNNING;
     }
 
     /** The delivery rate over the last window of at least {@link #RATE_WINDOW}, for an ETA from the current pace. */
