@@ -6,8 +6,10 @@ import dev.herald.avro.FanoutControl;
 import dev.herald.avro.FanoutCursor;
 import dev.herald.avro.Job;
 import dev.herald.avro.MailMessage;
+import dev.herald.avro.Parked;
 import dev.herald.avro.Outcome;
 import dev.herald.avro.PushMessage;
+import dev.herald.avro.Receipt;
 import dev.herald.avro.Recipient;
 import dev.herald.avro.RunControl;
 import dev.herald.avro.RunEvent;
@@ -38,7 +40,9 @@ public record HeraldSerdes(
         Serde<FanoutCursor> fanoutCursor,
         Serde<RunControl> runControl,
         Serde<FanoutControl> fanoutControl,
-        Serde<DeadLetter> deadLetter) {
+        Serde<DeadLetter> deadLetter,
+        Serde<Receipt> receipt,
+        Serde<Parked> parked) {
 
     public static HeraldSerdes using(SchemaRegistryClient registry) {
         return new HeraldSerdes(
@@ -58,6 +62,8 @@ public record HeraldSerdes(
                 AvroSerde.forValue(FanoutCursor.class, registry),
                 AvroSerde.forValue(RunControl.class, registry),
                 AvroSerde.forValue(FanoutControl.class, registry),
-                AvroSerde.forValue(DeadLetter.class, registry));
+                AvroSerde.forValue(DeadLetter.class, registry),
+                AvroSerde.forValue(Receipt.class, registry),
+                AvroSerde.forValue(Parked.class, registry));
     }
 }

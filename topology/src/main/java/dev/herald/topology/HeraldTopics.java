@@ -3,7 +3,9 @@ package dev.herald.topology;
 import dev.herald.avro.Campaign;
 import dev.herald.avro.DeadLetter;
 import dev.herald.avro.MailMessage;
+import dev.herald.avro.Parked;
 import dev.herald.avro.PushMessage;
+import dev.herald.avro.Receipt;
 import dev.herald.avro.Recipient;
 import dev.herald.avro.RunControl;
 import dev.herald.avro.RunSummary;
@@ -19,6 +21,10 @@ public record HeraldTopics(
         Topic<String, PushMessage> pushOutbox,
         Topic<String, MailMessage> mailOutbox,
         Topic<String, RunSummary> runSummaries,
+        Topic<String, Receipt> receipts,
+        Topic<String, PushMessage> pushRetry,
+        Topic<String, MailMessage> mailRetry,
+        Topic<String, Parked> parked,
         Topic<byte[], DeadLetter> deadLetters) {
 
     public static HeraldTopics of(String prefix, HeraldSerdes serdes) {
@@ -30,6 +36,10 @@ public record HeraldTopics(
                 new Topic<>(prefix + "push-outbox", serdes.string(), serdes.pushMessage()),
                 new Topic<>(prefix + "mail-outbox", serdes.string(), serdes.mailMessage()),
                 new Topic<>(prefix + "run-summaries", serdes.string(), serdes.runSummary()),
+                new Topic<>(prefix + "receipts", serdes.string(), serdes.receipt()),
+                new Topic<>(prefix + "push-retry", serdes.string(), serdes.pushMessage()),
+                new Topic<>(prefix + "mail-retry", serdes.string(), serdes.mailMessage()),
+                new Topic<>(prefix + "parked", serdes.string(), serdes.parked()),
                 new Topic<>(prefix + "dead-letters", org.apache.kafka.common.serialization.Serdes.ByteArray(),
                         serdes.deadLetter()));
     }

@@ -28,10 +28,10 @@ import org.junit.jupiter.api.Test;
  * CANCELLED once, with what was not produced counted as not sent and the outboxes holding only what was.
  */
 class RunControlOnBrokerTest {
-    private static final int RECIPIENTS = 3_000;
+    private static final int RECIPIENTS = 1_500;
     /** Population's campaigns reach every recipient (segment "all", no attribute filter) on push and mail. */
     private static final long DELIVERIES = 2L * RECIPIENTS;
-    /** 200 deliveries a second: the run's 6,000 deliveries take about thirty seconds, so controls land mid-run. */
+    /** 200 deliveries a second: the run's 3,000 deliveries take about fifteen seconds, so controls land mid-run. */
     private static final int RATE = 200;
 
     @Test
