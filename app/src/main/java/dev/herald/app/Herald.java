@@ -49,16 +49,18 @@ public final class Herald implements AutoCloseable {
     private final EmbeddedSchemaRegistry registry;
     private final KafkaStreams streams;
     private final HttpEndpoint http;
+    private final Senders senders;
     private final boolean demoLoaded;
     private volatile boolean closed;
 
     private Herald(HeraldConfig config, EmbeddedKafka kafka, EmbeddedSchemaRegistry registry, KafkaStreams streams,
-            HttpEndpoint http, boolean demoLoaded) {
+            HttpEndpoint http, Senders senders, boolean demoLoaded) {
         this.config = config;
         this.kafka = kafka;
         this.registry = registry;
         this.streams = streams;
         this.http = http;
+        this.senders = senders;
         this.demoLoaded = demoLoaded;
     }
 
@@ -106,6 +108,7 @@ public final class Herald implements AutoCloseable {
         EmbeddedSchemaRegistry registry = null;
         KafkaStreams streams = null;
         HttpEndpoint http = null;
+        Senders senders = null;
         try {
             if (config.embedded()) {
                 kafka = EmbeddedKafka.start(config.dataDir().resolve("kafka"), config.embeddedKafkaPort());
@@ -141,9 +144,13 @@ public final class Herald implements AutoCloseable {
             streams.setStateListener(http.stateListener(
                     (now, before) -> log.info("Kafka Streams state {} -> {}", before, now)));
             streams.start();
-            return new Herald(config, kafka, registry, streams, http, demoLoaded);
+            if (config.sender().enabled()) {
+                // After the streams: the senders read what the topology writes, on threads of their own.
+                senders = Senders.start(config, topics, false);
+            }
+            return new Herald(config, kafka, registry, streams, http, senders, demoLoaded);
         } catch (RuntimeException e) {
-            stop(http, streams, CloseOptions.timeout(Duration.ofSeconds(10)), registry, kafka);
+            stop(http, senders, streams, CloseOptions.timeout(Duration.ofSeconds(10)), registry, kafka);
             throw e;
         }
     }
@@ -221,6 +228,11 @@ public final class Herald implements AutoCloseable {
         return config;
     }
 
+    /** The senders running in this process, or null when {@code herald.sender.enabled} is off. */
+    public Senders senders() {
+        return senders;
+    }
+
     /** What a start prints; the demo's links only when the demo data set is loaded, as they lead nowhere otherwise. */
     static String banner(HeraldConfig config, boolean embedded, int httpPort, boolean demoLoaded) {
         String base = "http://" + config.advertisedHost() + ":" + httpPort;
@@ -239,6 +251,15 @@ public final class Herald implements AutoCloseable {
         }
         b.append("  Summary (all):      ").append(base).append("/api/summary\n");
         b.append("  Instances:          ").append(base).append("/api/instances\n");
+        if (config.sender().enabled()) {
+            HeraldConfig.Sender sender = config.sender();
+            b.append("  Delivery:           mail via ").append(sender.mailTransport()).append(", push via ")
+                    .append(sender.pushTransport());
+            if (sender.mailTransport().equals("log") || sender.pushTransport().equals("log")) {
+                b.append(" (log: ").append(config.dataDir().resolve("sent").toAbsolutePath()).append(")");
+            }
+            b.append("; receipts on ").append(config.topicPrefix()).append("receipts\n");
+        }
         b.append("  Health, metrics:    ").append(base).append("/health/ready, ").append(base).append("/metrics\n");
         b.append("Press Ctrl-C to stop; data and state are kept for the next start.\n");
         return b.toString();
@@ -252,16 +273,22 @@ public final class Herald implements AutoCloseable {
         closed = true;
         log.info("Herald shutting down");
         // A deliberate stop leaves the group, so its tasks move at once instead of after the session timeout.
-        stop(http, streams, CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+        stop(http, senders, streams, CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30)), registry, kafka);
         log.info("Herald stopped");
     }
 
-    /** Stops HTTP first (no answers from closing stores), then the streams, then the embedded servers (if started). */
-    private static void stop(HttpEndpoint http, KafkaStreams streams, CloseOptions streamsClose,
+    /**
+     * Stops HTTP first (no answers from closing stores), then the senders (each finishes and commits its batch),
+     * then the streams, then the embedded servers (if started).
+     */
+    private static void stop(HttpEndpoint http, Senders senders, KafkaStreams streams, CloseOptions streamsClose,
             EmbeddedSchemaRegistry registry, EmbeddedKafka kafka) {
         if (http != null) {
             http.close();
+        }
+        if (senders != null) {
+            senders.close();
         }
         if (streams != null && !streams.close(streamsClose)) {
             log.warn("Kafka Streams did not stop in time; stopping the rest anyway (uncommitted work is redone)");

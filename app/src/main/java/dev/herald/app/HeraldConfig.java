@@ -53,7 +53,8 @@ public record HeraldConfig(
         HeraldTopologyConfig topology,
         int streamThreads,
         String instanceId,
-        Map<String, String> kafka) {
+        Map<String, String> kafka,
+        Sender sender) {
 
     public static final String CONFIG_FILE = "herald.config.file";
 
@@ -93,7 +94,21 @@ public record HeraldConfig(
         STANDBY_REPLICAS("herald.standby.replicas", "1"),
         HTTP_URL("herald.http.url", ""),
         STREAM_THREADS("herald.stream.threads", "auto"),
-        INSTANCE_ID("herald.instance.id", "auto");
+        INSTANCE_ID("herald.instance.id", "auto"),
+        SENDER_ENABLED("herald.sender.enabled", "auto"),
+        SENDER_MAIL_TRANSPORT("herald.sender.mail.transport", "log"),
+        SENDER_PUSH_TRANSPORT("herald.sender.push.transport", "log"),
+        SENDER_SMTP_HOST("herald.sender.mail.smtp.host", ""),
+        SENDER_SMTP_PORT("herald.sender.mail.smtp.port", "25"),
+        SENDER_SMTP_USERNAME("herald.sender.mail.smtp.username", ""),
+        SENDER_SMTP_PASSWORD("herald.sender.mail.smtp.password", ""),
+        SENDER_SMTP_STARTTLS("herald.sender.mail.smtp.starttls", "false"),
+        SENDER_SMTP_FROM("herald.sender.mail.smtp.from", ""),
+        SENDER_SMTP_CONNECTIONS("herald.sender.mail.smtp.connections", "4"),
+        SENDER_RETRY_BACKOFFS("herald.sender.retry.backoffs", "1s,5s,30s"),
+        SENDER_MAIL_RATE("herald.sender.mail.rate", "0"),
+        SENDER_PUSH_RATE("herald.sender.push.rate", "0"),
+        SENDER_MAX_IN_FLIGHT("herald.sender.max.in.flight", "64");
 
 
         final String key;
@@ -118,6 +133,21 @@ public record HeraldConfig(
     /** Resolves the configuration from all sources; {@code env} and {@code args} are passed in so tests need no globals. */
     public static HeraldConfig load(Map<String, String> env, String... args) {
         return from(resolve(env, args));
+    }
+
+    /**
+     * The configuration of {@code herald sender}: the server's own settings (same file, environment, flags), but as
+     * it serves no HTTP it needs no advertised host. Without {@code herald.bootstrap.servers} it connects to the
+     * embedded default's broker and registry on this host (a running {@code java -jar herald.jar}).
+     */
+    public static HeraldConfig loadSender(Map<String, String> env, String... args) {
+        Map<String, String> raw = resolve(env, args);
+        if (raw.getOrDefault(Setting.ADVERTISED_HOST.key, "").isBlank()) {
+            raw.put(Setting.ADVERTISED_HOST.key, "localhost");
+        }
+        HeraldConfig config = from(raw);
+        ClientSettings client = loadClient(env, args);
+        return config.withServers(client.bootstrapServers(), client.schemaRegistryUrl());
     }
 
     /**
@@ -255,6 +285,8 @@ public record HeraldConfig(
                 kafka.put(name.substring("kafka.".length()), value);
             }
         });
+        boolean demoOn = demo.equals("true") || (demo.equals("auto") && bootstrap.isEmpty());
+        Sender sender = sender(s, demoOn);
         return new HeraldConfig(
                 bootstrap.isEmpty() ? null : bootstrap,
                 registry.isEmpty() ? null : registry,
@@ -267,7 +299,7 @@ public record HeraldConfig(
                 s.text(Setting.ADVERTISED_PORT).isEmpty() ? httpPort : s.port(Setting.ADVERTISED_PORT, false),
                 prefix,
                 s.positiveInt(Setting.CAMPAIGN_PARTITIONS),
-                demo.equals("true") || (demo.equals("auto") && bootstrap.isEmpty()),
+                demoOn,
                 s.positiveInt(Setting.DEMO_RECIPIENTS),
                 s.port(Setting.EMBEDDED_KAFKA_PORT, true),
                 s.port(Setting.EMBEDDED_REGISTRY_PORT, true),
@@ -277,7 +309,70 @@ public record HeraldConfig(
                 topology,
                 streamThreads(s),
                 instanceId(s),
-                Map.copyOf(kafka));
+                Map.copyOf(kafka),
+                sender);
+    }
+
+    /**
+     * The senders' settings ({@code herald.sender.*}): whether this instance runs them, the transport of each channel,
+     * SMTP, the retry backoffs and the rates.
+     *
+     * @param enabled       run the senders in this process (in-process with the server)
+     * @param mailTransport {@code log} or {@code smtp}
+     * @param pushTransport {@code log}
+     * @param smtp          the SMTP server (used when mailTransport is smtp)
+     * @param backoffs      delays before retry 1, 2, ...; empty: no retries
+     * @param mailRate      mails per second per instance at most; 0: unlimited
+     * @param pushRate      pushes per second per instance at most; 0: unlimited
+     * @param maxInFlight   messages sent concurrently per channel at most
+     */
+    public record Sender(boolean enabled, String mailTransport, String pushTransport, Smtp smtp,
+            List<Duration> backoffs, double mailRate, double pushRate, int maxInFlight) {
+    }
+
+    /** An SMTP server: host, port, optional login, STARTTLS, the From address, connections at most. */
+    public record Smtp(String host, int port, String username, String password, boolean startTls, String from,
+            int connections) {
+        @Override
+        public String toString() {
+            // Never the password.
+            return "Smtp[" + host + ":" + port + (username.isEmpty() ? "" : ", user " + username)
+                    + (startTls ? ", starttls" : "") + ", from " + from + "]";
+        }
+    }
+
+    private static Sender sender(Values s, boolean demo) {
+        String enabled = s.text(Setting.SENDER_ENABLED).toLowerCase();
+        if (!List.of("auto", "true", "false").contains(enabled)) {
+            throw new ConfigException(Setting.SENDER_ENABLED.key, "must be auto, true or false (was '" + enabled + "')");
+        }
+        String mail = s.text(Setting.SENDER_MAIL_TRANSPORT).toLowerCase();
+        if (!List.of("log", "smtp").contains(mail)) {
+            throw new ConfigException(Setting.SENDER_MAIL_TRANSPORT.key, "must be log or smtp (was '" + mail + "')");
+        }
+        String push = s.text(Setting.SENDER_PUSH_TRANSPORT).toLowerCase();
+        if (!push.equals("log")) {
+            throw new ConfigException(Setting.SENDER_PUSH_TRANSPORT.key, "must be log (was '" + push + "')");
+        }
+        String host = s.text(Setting.SENDER_SMTP_HOST);
+        String from = s.text(Setting.SENDER_SMTP_FROM);
+        String username = s.text(Setting.SENDER_SMTP_USERNAME);
+        if (mail.equals("smtp")) {
+            if (host.isEmpty()) {
+                throw new ConfigException(Setting.SENDER_SMTP_HOST.key, "is required when "
+                        + Setting.SENDER_MAIL_TRANSPORT.key + " is smtp");
+            }
+            if (!from.matches("[^@\\s]+@[^@\\s]+")) {
+                throw new ConfigException(Setting.SENDER_SMTP_FROM.key, "must be a mail address when "
+                        + Setting.SENDER_MAIL_TRANSPORT.key + " is smtp (was '" + from + "')");
+            }
+        }
+        Smtp smtp = new Smtp(host, s.port(Setting.SENDER_SMTP_PORT, false), username,
+                s.all().get(Setting.SENDER_SMTP_PASSWORD.key), s.bool(Setting.SENDER_SMTP_STARTTLS), from,
+                s.positiveInt(Setting.SENDER_SMTP_CONNECTIONS));
+        return new Sender(enabled.equals("true") || (enabled.equals("auto") && demo), mail, push, smtp,
+                s.durations(Setting.SENDER_RETRY_BACKOFFS), s.rate(Setting.SENDER_MAIL_RATE),
+                s.rate(Setting.SENDER_PUSH_RATE), s.positiveInt(Setting.SENDER_MAX_IN_FLIGHT));
     }
 
     /** The token from the setting or from the file it names (one of the two), or none: the API is then open. */
@@ -368,7 +463,7 @@ public record HeraldConfig(
         return new HeraldConfig(bootstrap, registryUrl, applicationId, stateDir, dataDir, httpHost, httpPort,
                 advertisedHost, advertisedPort, topicPrefix, campaignPartitions, demo, demoRecipients,
                 embeddedKafkaPort, embeddedRegistryPort, apiToken, metricsNeedToken, standbyReplicas, topology, streamThreads,
-                instanceId, kafka);
+                instanceId, kafka, sender);
     }
 
     /** This configuration advertising {@code port}: the HTTP port bound when {@code herald.http.port} was 0. */
@@ -376,7 +471,7 @@ public record HeraldConfig(
         return new HeraldConfig(bootstrapServers, schemaRegistryUrl, applicationId, stateDir, dataDir, httpHost, httpPort,
                 advertisedHost, port, topicPrefix, campaignPartitions, demo, demoRecipients,
                 embeddedKafkaPort, embeddedRegistryPort, apiToken, metricsNeedToken, standbyReplicas, topology, streamThreads,
-                instanceId, kafka);
+                instanceId, kafka, sender);
     }
 
     private static Map<String, String> parseFlags(String... args) {
@@ -494,8 +589,38 @@ public record HeraldConfig(
             }
         }
 
-        Duration duration(Setting setting) {
+        /** A comma-separated list of durations; empty or {@code none}: no durations. */
+        List<Duration> durations(Setting setting) {
             String v = text(setting).toLowerCase();
+            if (v.isEmpty() || v.equals("none")) {
+                return List.of();
+            }
+            List<Duration> out = Arrays.stream(v.split(",")).map(one -> duration(setting, one.trim())).toList();
+            if (out.stream().anyMatch(Duration::isNegative)) {
+                throw new ConfigException(setting.key, "must not hold a negative duration (was '" + v + "')");
+            }
+            return out;
+        }
+
+        /** A number of messages per second, 0 or more (0: unlimited). */
+        double rate(Setting setting) {
+            try {
+                double v = Double.parseDouble(text(setting));
+                if (!(v >= 0) || Double.isInfinite(v)) {
+                    throw new NumberFormatException();
+                }
+                return v;
+            } catch (NumberFormatException e) {
+                throw new ConfigException(setting.key, "must be a number of messages per second, 0 or more "
+                        + "(0: unlimited) (was '" + all.get(setting.key) + "')");
+            }
+        }
+
+        Duration duration(Setting setting) {
+            return duration(setting, text(setting).toLowerCase());
+        }
+
+        private Duration duration(Setting setting, String v) {
             try {
                 Matcher short_ = SHORT_DURATION.matcher(v);
                 if (short_.matches()) {

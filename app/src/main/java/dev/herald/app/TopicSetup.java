@@ -1,6 +1,7 @@
 package dev.herald.app;
 
 import dev.herald.avro.Campaign;
+import dev.herald.avro.Receipt;
 import dev.herald.avro.Recipient;
 import dev.herald.avro.RunControl;
 import dev.herald.avro.ScheduleTick;
@@ -39,15 +40,20 @@ final class TopicSetup {
     }
 
     static void ensure(Admin admin, HeraldTopics topics, int campaignPartitions, int recipientsPartitions) {
-        Map<String, Integer> wanted = Map.of(
-                topics.campaigns().name(), campaignPartitions,
-                topics.scheduleTicks().name(), campaignPartitions,
-                topics.runControls().name(), campaignPartitions,
-                topics.runSummaries().name(), campaignPartitions,
-                topics.deadLetters().name(), campaignPartitions,
-                topics.recipients().name(), recipientsPartitions,
-                topics.pushOutbox().name(), recipientsPartitions,
-                topics.mailOutbox().name(), recipientsPartitions);
+        Map<String, Integer> wanted = Map.ofEntries(
+                Map.entry(topics.campaigns().name(), campaignPartitions),
+                Map.entry(topics.scheduleTicks().name(), campaignPartitions),
+                Map.entry(topics.runControls().name(), campaignPartitions),
+                Map.entry(topics.runSummaries().name(), campaignPartitions),
+                Map.entry(topics.deadLetters().name(), campaignPartitions),
+                Map.entry(topics.parked().name(), campaignPartitions),
+                Map.entry(topics.recipients().name(), recipientsPartitions),
+                Map.entry(topics.pushOutbox().name(), recipientsPartitions),
+                Map.entry(topics.mailOutbox().name(), recipientsPartitions),
+                // Receipts and retries are keyed by recipient id, co-partitioned with recipients and the outboxes.
+                Map.entry(topics.receipts().name(), recipientsPartitions),
+                Map.entry(topics.pushRetry().name(), recipientsPartitions),
+                Map.entry(topics.mailRetry().name(), recipientsPartitions));
         try {
             List<NewTopic> missing = new ArrayList<>();
             var existing = admin.listTopics().names().get();
@@ -88,13 +94,16 @@ final class TopicSetup {
      * {@code auto.register.schemas=false}, {@code use.latest.version=true}) can write to a fresh install before
      * anything else has: Herald itself only registers a subject when it first writes to the topic, and it never
      * writes campaigns or recipients outside the demo, nor ticks before the scheduler's first fire, nor run
-     * controls. Registering a schema that is already there is a no-op, so this runs on every start.
+     * controls, nor receipts before its first sender. Registering a schema that is already there is a no-op, so
+     * this runs on every start.
      */
     static void registerInputSchemas(SchemaRegistryClient registry, HeraldTopics topics) {
         register(registry, topics.campaigns(), Campaign.getClassSchema());
         register(registry, topics.recipients(), Recipient.getClassSchema());
         register(registry, topics.scheduleTicks(), ScheduleTick.getClassSchema());
         register(registry, topics.runControls(), RunControl.getClassSchema());
+        // External senders write receipts too.
+        register(registry, topics.receipts(), Receipt.getClassSchema());
     }
 
     private static void register(SchemaRegistryClient registry, Topic<String, ?> topic, Schema schema) {

@@ -10,7 +10,7 @@ final class ExitCodes {
     static final int USAGE = 2;
     /** Kafka, the schema registry or Herald's HTTP API could not be reached or failed. */
     static final int UNAVAILABLE = 3;
-    /** The campaign or run named does not exist. */
+    /** The campaign, run or parked message named does not exist. */
     static final int NOT_FOUND = 4;
 
     private ExitCodes() {

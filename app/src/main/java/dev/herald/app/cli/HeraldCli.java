@@ -20,13 +20,13 @@ import picocli.CommandLine.Spec;
  * settings name (file, environment, flags), defaulting to the embedded default's.
  */
 @Command(name = "herald", mixinStandardHelpOptions = true, versionProvider = HeraldCli.Version.class,
-        description = {"Operate Herald: campaigns, recipients, runs, summaries, dead letters.",
+        description = {"Operate Herald: campaigns, recipients, runs, summaries, dead letters, parked messages, senders.",
                 "Without a command, java -jar herald.jar runs the Herald server (see README)."},
         subcommands = {CampaignCommands.class, RecipientsCommands.class, RunsCommands.class, SummaryCommand.class,
-                DeadLettersCommands.class, CommandLine.HelpCommand.class},
+                DeadLettersCommands.class, ParkedCommands.class, SenderCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 done; 1 some input refused (invalid file or lines, replay refused);",
                 "2 usage error or bad setting; 3 Kafka, registry or Herald unreachable or failing;",
-                "4 campaign or run not found."})
+                "4 campaign, run or parked message not found."})
 public final class HeraldCli implements Runnable {
 
     /** Options that make {@code main} run the command line (its help, its version) instead of the server. */
