@@ -237,6 +237,50 @@ class SenderOnBrokerTest {
         assertThat(perId.values()).allMatch(n -> n <= 2);
     }
 
+    @Test
+    void twoInstancesShareThePartitionsAndEachMessageHasOneReceipt() throws Exception {
+        HeraldTopics topics = topics("scale.");
+        List<PushMessage> pushes = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            pushes.add(Messages.push("push-" + i, "r-" + i, "tok-" + i));
+        }
+        produceTransactionally(topics.pushOutbox(), pushes, PushMessage::getRecipientId);
+        Counting a = new Counting();
+        Counting b = new Counting();
+        SenderChannel<PushMessage> channel = SenderChannel.push(topics);
+        ChannelSender<PushMessage> first = sender(channel, a, "scale", ErrorPolicy.defaults(), 20, "a");
+        ChannelSender<PushMessage> second = sender(channel, b, "scale", ErrorPolicy.defaults(), 20, "b");
+        first.start();
+        second.start();
+
+        List<Receipt> receipts = readCommitted(topics.receipts(), 400);
+        assertThat(receipts).hasSize(400);
+        assertThat(receipts.stream().map(Receipt::getMessageId).distinct().count()).isEqualTo(400);
+        assertThat(receipts).extracting(Receipt::getStatus).containsOnly(ReceiptStatus.DELIVERED);
+        // Sent again at most: the batches in flight when a rebalance moved their partitions (20 each).
+        assertThat(a.sent.get() + b.sent.get()).isBetween(400, 440);
+        assertThat(first.batches() + second.batches()).isPositive();
+        assertThat(first.failure()).isNull();
+        assertThat(second.failure()).isNull();
+    }
+
+    /** Delivers every push after a short pause, counting them. */
+    private static final class Counting implements Transport<PushMessage> {
+        final AtomicInteger sent = new AtomicInteger();
+
+        @Override
+        public CompletableFuture<SendResult> send(PushMessage message) {
+            sent.incrementAndGet();
+            return CompletableFuture.supplyAsync(() -> SendResult.delivered("200"),
+                    CompletableFuture.delayedExecutor(5, java.util.concurrent.TimeUnit.MILLISECONDS));
+        }
+
+        @Override
+        public String name() {
+            return "counting";
+        }
+    }
+
     // --- helpers
 
     /** Push by token: flaky-* fails twice (429) then delivers, down-* always 503, gone-* is unregistered. */
@@ -303,11 +347,16 @@ class SenderOnBrokerTest {
 
     private <M> ChannelSender<M> sender(SenderChannel<M> channel, Transport<M> transport, String app,
                                         ErrorPolicy policy, int maxPollRecords) {
+        return sender(channel, transport, app, policy, maxPollRecords, "0");
+    }
+
+    private <M> ChannelSender<M> sender(SenderChannel<M> channel, Transport<M> transport, String app,
+                                        ErrorPolicy policy, int maxPollRecords, String instance) {
         Map<String, Object> clientSettings = Map.of(
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000,
                 ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500);
         ChannelSender.Config config = new ChannelSender.Config(kafka.bootstrapServers(),
-                ChannelSender.groupId(app, channel), app + "-sender-" + channel.name() + "-0", clientSettings,
+                ChannelSender.groupId(app, channel), app + "-sender-" + channel.name() + "-" + instance, clientSettings,
                 policy, RateLimiter.unlimited(), 16, Duration.ofSeconds(20), maxPollRecords);
         ChannelSender<M> sender = new ChannelSender<>(channel, transport, config, Clock.systemUTC());
         closeAfter.add(sender);
