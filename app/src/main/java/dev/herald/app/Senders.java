@@ -110,6 +110,14 @@ public final class Senders implements AutoCloseable {
     /** Stops the senders (each finishes and commits its batch), then the transports. */
     @Override
     public void close() {
+        // Signal every sender first, so they finish their batches together, then wait for each.
+        for (ChannelSender<?> sender : senders) {
+            try {
+                sender.close(Duration.ZERO);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         for (ChannelSender<?> sender : senders) {
             try {
                 if (!sender.close(SEND_TIMEOUT.plusSeconds(15))) {
