@@ -136,6 +136,27 @@ class RunControlKitTest {
         }
     }
 
+    @Test
+    void recipientsInSeveralOfTheAudiencesSegmentsCountOnceSoACancelledRunAddsUp() {
+        try (HeraldKit kit = HeraldKit.start(NOW)) {
+            // Every recipient is in "news"; every other one in "vip" too.
+            kit.recipients(IntStream.range(0, RECIPIENTS)
+                    .mapToObj(i -> recipient("r" + i).attribute("firstName", "R" + i)
+                            .segments(i % 2 == 0 ? new String[] {"news", "vip"} : new String[] {"news"}))
+                    .toArray(TestRecipient[]::new));
+            kit.campaign(campaign("promo").segments("vip", "news").push("Hello {{firstName}}", "News")
+                    .mail("Hello {{firstName}}", "News").messagesPerSecond(100));
+            String run = kit.runNow("promo");
+            kit.advance(Duration.ofSeconds(1));
+
+            assertThat(kit.run(run).orElseThrow().expected()).as("counted at the start, each recipient once")
+                    .isEqualTo(DELIVERIES);
+            kit.cancel(run);
+            int sent = kit.pushOutbox().size() + kit.mailOutbox().size();
+            assertThat(kit).run(run).cancelled().withExpected(sent).withNotSent(DELIVERIES - sent);
+        }
+    }
+
     /** A kit with the audience in segment "all" and a push + mail campaign at {@code rate} deliveries a second. */
     private static HeraldKit started(int rate) {
         HeraldKit kit = HeraldKit.start(NOW);
