@@ -4,6 +4,7 @@ import dev.herald.avro.Campaign;
 import dev.herald.avro.DeadLetter;
 import dev.herald.avro.MailMessage;
 import dev.herald.avro.PushMessage;
+import dev.herald.avro.Receipt;
 import dev.herald.avro.Recipient;
 import dev.herald.avro.RunEvent;
 import dev.herald.avro.RunSummary;
@@ -106,6 +107,10 @@ public final class HeraldTestDriver implements AutoCloseable {
 
     public TestInputTopic<String, ScheduleTick> ticks() {
         return input(topics.scheduleTicks());
+    }
+
+    public TestInputTopic<String, Receipt> receipts() {
+        return input(topics.receipts());
     }
 
     /** Bytes as a misbehaving producer would write them. */
