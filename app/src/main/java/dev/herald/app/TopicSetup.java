@@ -1,6 +1,7 @@
 package dev.herald.app;
 
 import dev.herald.avro.Campaign;
+import dev.herald.avro.Receipt;
 import dev.herald.avro.Recipient;
 import dev.herald.avro.RunControl;
 import dev.herald.avro.ScheduleTick;
@@ -47,7 +48,9 @@ final class TopicSetup {
                 topics.deadLetters().name(), campaignPartitions,
                 topics.recipients().name(), recipientsPartitions,
                 topics.pushOutbox().name(), recipientsPartitions,
-                topics.mailOutbox().name(), recipientsPartitions);
+                topics.mailOutbox().name(), recipientsPartitions,
+                // Read in the fan-out's tasks (its tallies join the outcomes'), so as many partitions as recipients.
+                topics.receipts().name(), recipientsPartitions);
         try {
             List<NewTopic> missing = new ArrayList<>();
             var existing = admin.listTopics().names().get();
@@ -74,6 +77,7 @@ final class TopicSetup {
             requirePartitions(described, topics.campaigns().name(), campaignPartitions, "campaignPartitions");
             requirePartitions(described, topics.scheduleTicks().name(), campaignPartitions, "campaignPartitions");
             requirePartitions(described, topics.recipients().name(), recipientsPartitions, "recipientsPartitions");
+            requirePartitions(described, topics.receipts().name(), recipientsPartitions, "recipientsPartitions");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while setting up topics", e);
@@ -88,13 +92,14 @@ final class TopicSetup {
      * {@code auto.register.schemas=false}, {@code use.latest.version=true}) can write to a fresh install before
      * anything else has: Herald itself only registers a subject when it first writes to the topic, and it never
      * writes campaigns or recipients outside the demo, nor ticks before the scheduler's first fire, nor run
-     * controls. Registering a schema that is already there is a no-op, so this runs on every start.
+     * controls, nor receipts (external senders write them). Registering a schema that is already there is a no-op, so this runs on every start.
      */
     static void registerInputSchemas(SchemaRegistryClient registry, HeraldTopics topics) {
         register(registry, topics.campaigns(), Campaign.getClassSchema());
         register(registry, topics.recipients(), Recipient.getClassSchema());
         register(registry, topics.scheduleTicks(), ScheduleTick.getClassSchema());
         register(registry, topics.runControls(), RunControl.getClassSchema());
+        register(registry, topics.receipts(), Receipt.getClassSchema());
     }
 
     private static void register(SchemaRegistryClient registry, Topic<String, ?> topic, Schema schema) {
