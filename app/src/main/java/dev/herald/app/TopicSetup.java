@@ -50,7 +50,8 @@ final class TopicSetup {
                 topics.pushOutbox().name(), recipientsPartitions,
                 topics.mailOutbox().name(), recipientsPartitions,
                 // Read in the fan-out's tasks (its tallies join the outcomes'), so as many partitions as recipients.
-                topics.receipts().name(), recipientsPartitions);
+                topics.receipts().name(), recipientsPartitions,
+                topics.recipientUpdates().name(), recipientsPartitions);
         try {
             List<NewTopic> missing = new ArrayList<>();
             var existing = admin.listTopics().names().get();

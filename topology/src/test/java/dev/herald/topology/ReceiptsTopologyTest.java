@@ -9,7 +9,12 @@ import dev.herald.avro.Channel;
 import dev.herald.avro.DeadLetter;
 import dev.herald.avro.MailMessage;
 import dev.herald.avro.PushMessage;
+import dev.herald.avro.PushPlatform;
+import dev.herald.avro.PushToken;
 import dev.herald.avro.Receipt;
+import dev.herald.avro.Recipient;
+import dev.herald.avro.RecipientChange;
+import dev.herald.avro.RecipientUpdate;
 import dev.herald.avro.ReceiptStatus;
 import dev.herald.avro.RunState;
 import dev.herald.avro.RunStatus;
@@ -96,6 +101,55 @@ class ReceiptsTopologyTest {
             });
             assertThat(herald.runStore().get("other@2026-05-01T10:00:00Z")).isNull();
         }
+    }
+
+    @Test
+    void rejectedTargetIsReportedAndLeftInTheProfileByDefault() {
+        try (HeraldTestDriver herald = HeraldTestDriver.start(NOW)) {
+            herald.recipients().pipeInput("a", recipient("a").build(), NOW);
+            send(herald, rejected(Channel.PUSH, "tok-a"), NOW);
+
+            assertThat(herald.recipientUpdates().readValuesToList()).singleElement().satisfies(update -> {
+                assertThat(update.getChange()).isEqualTo(RecipientChange.DEAD_PUSH_TOKEN);
+                assertThat(update.getTarget()).isEqualTo("tok-a");
+                assertThat(update.getApplied()).isFalse();
+                assertThat(update.getProviderCode()).isEqualTo("410 Unregistered");
+            });
+            assertThat(herald.recipientStore().get("a").value().getPushTokens()).hasSize(1);
+        }
+    }
+
+    @Test
+    void droppingDeadTargetsRemovesTheTokenOrAddressFromTheProfileSoTheNextRunSkipsIt() {
+        HeraldTopologyConfig config = HeraldTestDriver.testConfig().withDropDeadTargets(true);
+        try (HeraldTestDriver herald = HeraldTestDriver.start(config, NOW)) {
+            herald.recipients().pipeInput("a", recipient("a").setPushTokens(List.of(
+                    PushToken.newBuilder().setPlatform(PushPlatform.IOS).setToken("tok-a").build(),
+                    PushToken.newBuilder().setPlatform(PushPlatform.ANDROID).setToken("tok-a2").build())).build(),
+                    NOW);
+            send(herald, rejected(Channel.PUSH, "tok-a"), NOW);
+            send(herald, rejected(Channel.MAIL, "a@example.com"), NOW);
+            send(herald, rejected(Channel.PUSH, "tok-gone"), NOW); // not in the profile (any more)
+
+            List<RecipientUpdate> updates = herald.recipientUpdates().readValuesToList();
+            assertThat(updates).extracting(RecipientUpdate::getApplied).containsExactly(true, true, false);
+            Recipient now = herald.recipientStore().get("a").value();
+            assertThat(now.getPushTokens()).extracting(PushToken::getToken).containsExactly("tok-a2");
+            assertThat(now.getEmail()).isNull();
+
+            herald.campaigns().pipeInput("c1", campaign("c1").setChannels(List.of(Channel.PUSH, Channel.MAIL))
+                    .build(), NOW);
+            herald.ticks().pipeInput("c1", manualTick("c1", Instant.parse("2026-05-01T10:00:00Z")), NOW);
+            herald.advance(Duration.ofSeconds(2));
+            assertThat(herald.pushOutbox().readValuesToList()).extracting(PushMessage::getToken)
+                    .containsExactly("tok-a2");
+            assertThat(herald.mailOutbox().isEmpty()).as("no address left").isTrue();
+        }
+    }
+
+    private static Receipt rejected(Channel channel, String target) {
+        return Receipt.newBuilder(receipt("m-" + target, "a", channel, ReceiptStatus.REJECTED_TARGET, 1))
+                .setTarget(target).setProviderCode("410 Unregistered").build();
     }
 
     private static void send(HeraldTestDriver herald, Receipt receipt, Instant at) {
