@@ -21,7 +21,7 @@ import java.util.concurrent.Executors;
  * {@link #UNREGISTERED}, {@link #INVALID_TOKEN}, {@link #MALFORMED}, {@link #RATE_LIMITED} (Retry-After: 30),
  * {@link #RATE_LIMITED_DATE} (Retry-After as an HTTP-date), {@link #UNAVAILABLE} (503, Retry-After: 5),
  * {@link #INTERNAL} (500), {@link #SENDER_MISMATCH} (403), {@link #SLOW} (answers after 2 s). A bearer other than
- * {@link #bearer} answers 401.
+ * {@link #bearer} answers 401, a project other than {@link #PROJECT} 404 without an FcmError.
  */
 final class FakeFcm implements AutoCloseable {
 
@@ -35,6 +35,7 @@ final class FakeFcm implements AutoCloseable {
     static final String SENDER_MISMATCH = "tok-sender-mismatch";
     static final String SLOW = "tok-slow";
 
+    static final String PROJECT = "herald-test";
     static final String RETRY_DATE = "Thu, 03 Dec 2026 12:01:00 GMT";
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -70,6 +71,10 @@ final class FakeFcm implements AutoCloseable {
             if (!("Bearer " + bearer).equals(auth)) {
                 answer(exchange, 401, error(401, "Request had invalid authentication credentials. Expected OAuth 2 access token,"
                         + " login cookie or other valid authentication credential.", "UNAUTHENTICATED", null));
+                return;
+            }
+            if (!exchange.getRequestURI().getPath().equals("/v1/projects/" + PROJECT + "/messages:send")) {
+                answer(exchange, 404, error(404, "Requested entity was not found.", "NOT_FOUND", null));
                 return;
             }
             String token = body.path("message").path("token").asText();

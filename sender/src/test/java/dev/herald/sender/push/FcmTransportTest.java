@@ -155,6 +155,17 @@ class FcmTransportTest {
     }
 
     @Test
+    void notFoundWithoutUnregisteredIsPermanentNotTheTokensFault() throws Exception {
+        FcmTransport wrongProject = new FcmTransport(fcm.baseUrl(), "no-such-project", AccessTokens.fixed("test-access-token"),
+                FcmTransport.defaultHttpClient(Duration.ofSeconds(1)), Duration.ofSeconds(1), CLOCK);
+
+        SendResult result = send(wrongProject, "ok-6");
+
+        assertThat(result.kind()).isEqualTo(Kind.PERMANENT);
+        assertThat(result.providerCode()).isEqualTo("404 NOT_FOUND");
+    }
+
+    @Test
     void timeoutIsTransient() throws Exception {
         SendResult result = send(transport(fcm.baseUrl(), AccessTokens.fixed("test-access-token"), Duration.ofMillis(300)),
                 FakeFcm.SLOW);
