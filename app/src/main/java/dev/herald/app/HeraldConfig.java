@@ -84,6 +84,7 @@ public record HeraldConfig(
         SUMMARY_RETENTION("herald.summary.retention", "7d"),
         SUMMARY_GRACE("herald.summary.grace", "5m"),
         RUNS_RETENTION("herald.runs.retention", "30d"),
+        DROP_DEAD_TARGETS("herald.receipts.drop.dead.targets", "false"),
         DEMO("herald.demo", "auto"),
         DEMO_RECIPIENTS("herald.demo.recipients", "100000"),
         EMBEDDED_KAFKA_PORT("herald.embedded.kafka.port", "19092"),
@@ -271,7 +272,8 @@ public record HeraldConfig(
                     s.duration(Setting.SUMMARY_GRACE),
                     s.duration(Setting.FANOUT_STEP_BUDGET),
                     s.text(Setting.OUTCOMES_TOPIC).isEmpty() ? null : s.text(Setting.OUTCOMES_TOPIC),
-                    s.duration(Setting.RUNS_RETENTION));
+                    s.duration(Setting.RUNS_RETENTION),
+                    s.bool(Setting.DROP_DEAD_TARGETS));
         } catch (InvalidParameterException e) {
             throw settingError(e);
         }

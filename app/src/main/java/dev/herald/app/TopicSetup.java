@@ -50,8 +50,10 @@ final class TopicSetup {
                 Map.entry(topics.recipients().name(), recipientsPartitions),
                 Map.entry(topics.pushOutbox().name(), recipientsPartitions),
                 Map.entry(topics.mailOutbox().name(), recipientsPartitions),
-                // Receipts and retries are keyed by recipient id, co-partitioned with recipients and the outboxes.
+                // Read in the fan-out's tasks (its tallies join the outcomes'), so as many partitions as recipients.
                 Map.entry(topics.receipts().name(), recipientsPartitions),
+                Map.entry(topics.recipientUpdates().name(), recipientsPartitions),
+                // Retries are keyed by recipient id, co-partitioned with recipients and the outboxes.
                 Map.entry(topics.pushRetry().name(), recipientsPartitions),
                 Map.entry(topics.mailRetry().name(), recipientsPartitions));
         try {
@@ -80,6 +82,7 @@ final class TopicSetup {
             requirePartitions(described, topics.campaigns().name(), campaignPartitions, "campaignPartitions");
             requirePartitions(described, topics.scheduleTicks().name(), campaignPartitions, "campaignPartitions");
             requirePartitions(described, topics.recipients().name(), recipientsPartitions, "recipientsPartitions");
+            requirePartitions(described, topics.receipts().name(), recipientsPartitions, "recipientsPartitions");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while setting up topics", e);
@@ -94,15 +97,14 @@ final class TopicSetup {
      * {@code auto.register.schemas=false}, {@code use.latest.version=true}) can write to a fresh install before
      * anything else has: Herald itself only registers a subject when it first writes to the topic, and it never
      * writes campaigns or recipients outside the demo, nor ticks before the scheduler's first fire, nor run
-     * controls, nor receipts before its first sender. Registering a schema that is already there is a no-op, so
-     * this runs on every start.
+     * controls, nor receipts before a sender's first (external senders write them too). Registering a schema that
+     * is already there is a no-op, so this runs on every start.
      */
     static void registerInputSchemas(SchemaRegistryClient registry, HeraldTopics topics) {
         register(registry, topics.campaigns(), Campaign.getClassSchema());
         register(registry, topics.recipients(), Recipient.getClassSchema());
         register(registry, topics.scheduleTicks(), ScheduleTick.getClassSchema());
         register(registry, topics.runControls(), RunControl.getClassSchema());
-        // External senders write receipts too.
         register(registry, topics.receipts(), Receipt.getClassSchema());
     }
 

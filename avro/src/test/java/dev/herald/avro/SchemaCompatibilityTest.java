@@ -88,6 +88,7 @@ class SchemaCompatibilityTest {
             full("RunControl", "operators' input, but also nested in FanoutControl"),
             full("CampaignState", NESTED),
             full("Receipt", "receipts: external senders write it, Herald's senders and summaries read and write it"),
+            full("RecipientUpdate", "recipient-updates: read outside Herald, by tools of any version"),
             full("Parked", "parked: the command line of any version lists and replays it"),
             full("Summary", "summary-1m/1h-store changelogs"),
             full("PushMessage", "push-outbox: senders outside Herald may still run the old version"),

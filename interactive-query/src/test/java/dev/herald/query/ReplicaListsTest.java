@@ -222,7 +222,7 @@ class ReplicaListsTest {
             }
             return List.of(new RunProgress(REPLICATED_RUN, REPLICATED, SLOT, "RUNNING", 4, false, 1, null, 0, 1, 2,
                     0, false, ChannelTotals.ZERO, ChannelTotals.ZERO, Map.of(), null, null, null, SLOT, SLOT, null,
-                    null, null));
+                    null, null, 0, null));
         }
     }
 }

@@ -8,6 +8,7 @@ import dev.herald.avro.FanoutCursor;
 import dev.herald.avro.MailMessage;
 import dev.herald.avro.Outcome;
 import dev.herald.avro.PushMessage;
+import dev.herald.avro.Receipt;
 import dev.herald.avro.Recipient;
 import dev.herald.avro.RunAction;
 import dev.herald.avro.RunControl;
@@ -101,6 +102,7 @@ public final class HeraldKit implements AutoCloseable {
     private final TestInputTopic<String, Recipient> recipientsIn;
     private final TestInputTopic<String, ScheduleTick> ticksIn;
     private final TestInputTopic<String, RunControl> controlsIn;
+    private final TestInputTopic<String, Receipt> receiptsIn;
     private final Output<String, PushMessage> push;
     private final Output<String, MailMessage> mail;
     private final Output<byte[], DeadLetter> deadLetters;
@@ -125,6 +127,7 @@ public final class HeraldKit implements AutoCloseable {
         this.recipientsIn = input(topics.recipients());
         this.ticksIn = input(topics.scheduleTicks());
         this.controlsIn = input(topics.runControls());
+        this.receiptsIn = input(topics.receipts());
         this.push = new Output<>(output(topics.pushOutbox()));
         this.mail = new Output<>(output(topics.mailOutbox()));
         this.deadLetters = new Output<>(output(topics.deadLetters()));
@@ -239,6 +242,15 @@ public final class HeraldKit implements AutoCloseable {
         ticksIn.pipeInput(campaignId, ScheduleTick.newBuilder().setCampaignId(campaignId).setScheduledFor(slot)
                 .setTrigger(Trigger.MANUAL).build(), now);
         return RunIds.of(campaignId, slot);
+    }
+
+    /**
+     * A sender's receipt for an outbox message, as Herald's senders (or any) write them; receipts count in their run
+     * and campaign's summaries once a second of kit time has passed ({@link #advance}).
+     */
+    public HeraldKit receipt(Receipt receipt) {
+        receiptsIn.pipeInput(receipt.getRecipientId(), receipt, now);
+        return this;
     }
 
     /** Pauses one run in flight (a PAUSE on run-controls), without touching its campaign. */

@@ -14,9 +14,12 @@ public final class RunAssert extends AbstractAssert<RunAssert, RunProgress> {
         this.kit = kit;
     }
 
-    /** Every partition reported and every delivery's outcome is counted (a cancelled run is not completed). */
+    /**
+     * Every partition reported and every delivery's outcome is counted (a cancelled run is not completed; a delivered
+     * one is, and more).
+     */
     public RunAssert completed() {
-        if (!"COMPLETED".equals(actual.status())) {
+        if (!"COMPLETED".equals(actual.status()) && !"DELIVERED".equals(actual.status())) {
             failWithMessage("%s", "run " + actual.runId() + " is " + actual.status() + ", not COMPLETED: "
                     + actual.counted() + " of " + actual.expected() + " outcomes counted, "
                     + actual.partitionsReported() + " of " + actual.partitionCount() + " partitions reported"
@@ -28,6 +31,16 @@ public final class RunAssert extends AbstractAssert<RunAssert, RunProgress> {
     public RunAssert running() {
         if (!"RUNNING".equals(actual.status())) {
             failWithMessage("%s", "run " + actual.runId() + " is " + actual.status() + ", expected it still RUNNING");
+        }
+        return this;
+    }
+
+    /** Completed, and every outbox message it produced has a final receipt from a sender. */
+    public RunAssert delivered() {
+        if (!"DELIVERED".equals(actual.status())) {
+            failWithMessage("%s", "run " + actual.runId() + " is " + actual.status() + ", expected it DELIVERED: "
+                    + actual.receipted() + " of " + (actual.push().messages() + actual.mail().messages())
+                    + " messages have a final receipt");
         }
         return this;
     }

@@ -5,8 +5,11 @@ import static dev.herald.testkit.TestCampaign.campaign;
 import static dev.herald.testkit.TestRecipient.recipient;
 
 import dev.herald.avro.CampaignStatus;
+import dev.herald.avro.Channel;
 import dev.herald.avro.MailMessage;
 import dev.herald.avro.PushMessage;
+import dev.herald.avro.Receipt;
+import dev.herald.avro.ReceiptStatus;
 import dev.herald.avro.RunSummary;
 import dev.herald.query.model.RunProgress;
 import dev.herald.topology.Reasons;
@@ -134,6 +137,63 @@ class RunControlKitTest {
             assertThat(Duration.between(later.updatedAt(), later.eta()).toMillis() / 1000.0)
                     .isCloseTo(secondsLeft, org.assertj.core.data.Offset.offset(1.0));
         }
+    }
+
+    @Test
+    void recipientsInSeveralOfTheAudiencesSegmentsCountOnceSoACancelledRunAddsUp() {
+        try (HeraldKit kit = HeraldKit.start(NOW)) {
+            // Every recipient is in "news"; every other one in "vip" too.
+            kit.recipients(IntStream.range(0, RECIPIENTS)
+                    .mapToObj(i -> recipient("r" + i).attribute("firstName", "R" + i)
+                            .segments(i % 2 == 0 ? new String[] {"news", "vip"} : new String[] {"news"}))
+                    .toArray(TestRecipient[]::new));
+            kit.campaign(campaign("promo").segments("vip", "news").push("Hello {{firstName}}", "News")
+                    .mail("Hello {{firstName}}", "News").messagesPerSecond(100));
+            String run = kit.runNow("promo");
+            kit.advance(Duration.ofSeconds(1));
+
+            assertThat(kit.run(run).orElseThrow().expected()).as("counted at the start, each recipient once")
+                    .isEqualTo(DELIVERIES);
+            kit.cancel(run);
+            int sent = kit.pushOutbox().size() + kit.mailOutbox().size();
+            assertThat(kit).run(run).cancelled().withExpected(sent).withNotSent(DELIVERIES - sent);
+        }
+    }
+
+    @Test
+    void runIsDeliveredOnceEveryMessageHasAFinalReceipt() {
+        try (HeraldKit kit = started(1_000)) {
+            RunProgress done = kit.runToCompletion("promo");
+            assertThat(kit).run(done.runId()).completed();
+            for (PushMessage push : kit.pushOutbox()) {
+                kit.receipt(receipt(push.getMessageId(), push.getRunId(), push.getRecipientId(), Channel.PUSH,
+                        ReceiptStatus.DELIVERED));
+            }
+            List<MailMessage> mail = kit.mailOutbox();
+            for (MailMessage message : mail.subList(1, mail.size())) {
+                kit.receipt(receipt(message.getMessageId(), message.getRunId(), message.getRecipientId(),
+                        Channel.MAIL, ReceiptStatus.DELIVERED));
+            }
+            kit.advance(Duration.ofSeconds(1));
+            assertThat(kit).run(done.runId()).completed();
+            assertThat(kit.run(done.runId()).orElseThrow().receipted()).isEqualTo(DELIVERIES - 1);
+
+            MailMessage last = mail.get(0);
+            kit.receipt(receipt(last.getMessageId(), last.getRunId(), last.getRecipientId(), Channel.MAIL,
+                    ReceiptStatus.REJECTED_TARGET));
+            kit.advance(Duration.ofSeconds(1));
+            assertThat(kit).run(done.runId()).delivered();
+            RunProgress delivered = kit.run(done.runId()).orElseThrow();
+            assertThat(delivered.mail().rejectedTarget()).isEqualTo(1);
+            assertThat(delivered.push().delivered()).isEqualTo(RECIPIENTS);
+        }
+    }
+
+    private Receipt receipt(String messageId, String runId, String recipientId, Channel channel,
+            ReceiptStatus status) {
+        return Receipt.newBuilder().setMessageId(messageId).setCampaignId("promo").setRunId(runId)
+                .setRecipientId(recipientId).setChannel(channel).setStatus(status).setAttempt(1)
+                .setAt(NOW.plusSeconds(60)).build();
     }
 
     /** A kit with the audience in segment "all" and a push + mail campaign at {@code rate} deliveries a second. */

@@ -11,6 +11,7 @@ import dev.herald.avro.Outcome;
 import dev.herald.avro.PushMessage;
 import dev.herald.avro.Receipt;
 import dev.herald.avro.Recipient;
+import dev.herald.avro.RecipientUpdate;
 import dev.herald.avro.RunControl;
 import dev.herald.avro.RunEvent;
 import dev.herald.avro.RunSummary;
@@ -42,7 +43,8 @@ public record HeraldSerdes(
         Serde<FanoutControl> fanoutControl,
         Serde<DeadLetter> deadLetter,
         Serde<Receipt> receipt,
-        Serde<Parked> parked) {
+        Serde<Parked> parked,
+        Serde<RecipientUpdate> recipientUpdate) {
 
     public static HeraldSerdes using(SchemaRegistryClient registry) {
         return new HeraldSerdes(
@@ -64,6 +66,7 @@ public record HeraldSerdes(
                 AvroSerde.forValue(FanoutControl.class, registry),
                 AvroSerde.forValue(DeadLetter.class, registry),
                 AvroSerde.forValue(Receipt.class, registry),
-                AvroSerde.forValue(Parked.class, registry));
+                AvroSerde.forValue(Parked.class, registry),
+                AvroSerde.forValue(RecipientUpdate.class, registry));
     }
 }

@@ -7,6 +7,7 @@ import dev.herald.avro.Parked;
 import dev.herald.avro.PushMessage;
 import dev.herald.avro.Receipt;
 import dev.herald.avro.Recipient;
+import dev.herald.avro.RecipientUpdate;
 import dev.herald.avro.RunControl;
 import dev.herald.avro.RunSummary;
 import dev.herald.avro.ScheduleTick;
@@ -22,6 +23,7 @@ public record HeraldTopics(
         Topic<String, MailMessage> mailOutbox,
         Topic<String, RunSummary> runSummaries,
         Topic<String, Receipt> receipts,
+        Topic<String, RecipientUpdate> recipientUpdates,
         Topic<String, PushMessage> pushRetry,
         Topic<String, MailMessage> mailRetry,
         Topic<String, Parked> parked,
@@ -37,6 +39,7 @@ public record HeraldTopics(
                 new Topic<>(prefix + "mail-outbox", serdes.string(), serdes.mailMessage()),
                 new Topic<>(prefix + "run-summaries", serdes.string(), serdes.runSummary()),
                 new Topic<>(prefix + "receipts", serdes.string(), serdes.receipt()),
+                new Topic<>(prefix + "recipient-updates", serdes.string(), serdes.recipientUpdate()),
                 new Topic<>(prefix + "push-retry", serdes.string(), serdes.pushMessage()),
                 new Topic<>(prefix + "mail-retry", serdes.string(), serdes.mailMessage()),
                 new Topic<>(prefix + "parked", serdes.string(), serdes.parked()),

@@ -10,7 +10,9 @@ import dev.herald.avro.Job;
 import dev.herald.avro.MailMessage;
 import dev.herald.avro.Outcome;
 import dev.herald.avro.PushMessage;
+import dev.herald.avro.Receipt;
 import dev.herald.avro.Recipient;
+import dev.herald.avro.RecipientUpdate;
 import dev.herald.avro.RunEvent;
 import dev.herald.avro.ScheduleTick;
 import dev.herald.avro.Summary;
@@ -32,7 +34,10 @@ import dev.herald.topology.recipients.RecipientValidator;
 import dev.herald.topology.recipients.SegmentIndexer;
 import dev.herald.topology.scheduler.FirePlanner;
 import dev.herald.topology.scheduler.SchedulerProcessor;
+import dev.herald.topology.summary.DeadTargetProcessor;
 import dev.herald.topology.summary.OutcomeTallyProcessor;
+import dev.herald.topology.summary.ReceiptTallyProcessor;
+import dev.herald.topology.summary.ReceiptValidator;
 import dev.herald.topology.summary.RunLedgerProcessor;
 import dev.herald.topology.summary.SummaryAggregator;
 import dev.herald.topology.summary.TallyInput;
@@ -95,8 +100,10 @@ public final class HeraldTopology {
                     Produced.with(serdes.string(), serdes.outcome()).withName("outcomes-sink"));
         }
         Tallies tallies = tally(outcomes, fanout.stepEnds());
-        summaries(config, serdes, tallies.byCampaign());
-        runs(builder, config.runsRetention(), topics, serdes, tallies.byRun(), fanout.reports());
+        Tallies receipts = receipts(builder, config, topics, serdes, recipients.queryableStoreName());
+        summaries(config, serdes, tallies.byCampaign().merge(receipts.byCampaign(), Named.as("campaign-tallies")));
+        runs(builder, config.runsRetention(), topics, serdes,
+                tallies.byRun().merge(receipts.byRun(), Named.as("run-tallies")), fanout.reports());
 
         return builder.build();
     }
@@ -253,6 +260,35 @@ public final class HeraldTopology {
         return new Tallies(
                 tallies.mapValues(tally -> tally, Named.as(OutcomeTallyProcessor.BY_RUN)),
                 tallies.mapValues(tally -> tally, Named.as(OutcomeTallyProcessor.BY_CAMPAIGN)));
+    }
+
+    /**
+     * Senders' receipts (Herald's or anyone's), folded per run and per campaign and minute in a store and forwarded
+     * once a second into the same tallies as outcomes: runs and windowed summaries count what was delivered.
+     */
+    private static Tallies receipts(StreamsBuilder builder, HeraldTopologyConfig config, HeraldTopics topics,
+            HeraldSerdes serdes, String recipientStore) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.RECEIPT_TALLIES), serdes.string(), serdes.summary())
+                .withCachingEnabled());
+        KStream<String, Receipt> receipts = read(builder, topics.receipts(), "receipts")
+                .processValues(ReceiptValidator::new, Named.as("receipts-validate"));
+        // Rejected targets: reported on recipient-updates, and (by a setting) removed from the profile, which goes
+        // back through the recipients topic like any other change, index and all.
+        KStream<String, SpecificRecord> dead = receipts.process(
+                () -> new DeadTargetProcessor(recipientStore, config.dropDeadTargets()), Named.as("dead-targets"),
+                recipientStore);
+        dead.mapValues(update -> (RecipientUpdate) update, Named.as(DeadTargetProcessor.UPDATES))
+                .to(topics.recipientUpdates().name(), topics.recipientUpdates().produced("recipient-updates-sink"));
+        dead.mapValues(recipient -> (Recipient) recipient, Named.as(DeadTargetProcessor.RECIPIENTS))
+                .to(topics.recipients().name(), topics.recipients().produced("dead-targets-recipients-sink"));
+        KStream<String, Summary> tallies = receipts
+                .process(() -> new ReceiptTallyProcessor(StoreNames.RECEIPT_TALLIES), Named.as("receipt-tallies"),
+                        StoreNames.RECEIPT_TALLIES);
+        // The processor forwards each kind to its own child by these names, so neither child sees the other kind.
+        return new Tallies(
+                tallies.mapValues(tally -> tally, Named.as(ReceiptTallyProcessor.BY_RUN)),
+                tallies.mapValues(tally -> tally, Named.as(ReceiptTallyProcessor.BY_CAMPAIGN)));
     }
 
     /** Stateless per-channel branches: render to the outboxes and report one outcome per delivery. */

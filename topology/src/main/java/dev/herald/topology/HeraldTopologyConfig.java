@@ -21,6 +21,9 @@ import java.time.Duration;
  *                             aid: the summaries only see outcomes tallied per fan-out step); null in production
  * @param runsRetention        how long a run is remembered (run ledger, run ids started): older ones are pruned,
  *                             and a tick scheduled before it is refused, so a pruned run can never start again
+ * @param dropDeadTargets      whether a receipt that rejects a target also removes it from the recipient's profile
+ *                             (a recipients record without the push token, or without the address); either way the
+ *                             rejection goes to recipient-updates
  */
 public record HeraldTopologyConfig(
         int recipientsPartitions,
@@ -32,7 +35,8 @@ public record HeraldTopologyConfig(
         Duration summaryGrace,
         Duration fanoutStepBudget,
         String outcomesTopic,
-        Duration runsRetention) {
+        Duration runsRetention,
+        boolean dropDeadTargets) {
 
     public static final Duration MINUTE = Duration.ofMinutes(1);
     public static final Duration HOUR = Duration.ofHours(1);
@@ -51,7 +55,7 @@ public record HeraldTopologyConfig(
     public HeraldTopologyConfig(int recipientsPartitions, Duration schedulerInterval, Duration misfireThreshold,
             Duration fanoutInterval, int fanoutChunkSize, Duration summaryRetention, Duration summaryGrace) {
         this(recipientsPartitions, schedulerInterval, misfireThreshold, fanoutInterval, fanoutChunkSize,
-                summaryRetention, summaryGrace, DEFAULT_FANOUT_STEP_BUDGET, null, DEFAULT_RUNS_RETENTION);
+                summaryRetention, summaryGrace, DEFAULT_FANOUT_STEP_BUDGET, null, DEFAULT_RUNS_RETENTION, false);
     }
 
     /** Checks every value; a bad one is an {@link InvalidParameterException} naming the record component. */
@@ -85,28 +89,36 @@ public record HeraldTopologyConfig(
 
     public HeraldTopologyConfig withRecipientsPartitions(int partitions) {
         return new HeraldTopologyConfig(partitions, schedulerInterval, misfireThreshold, fanoutInterval,
-                fanoutChunkSize, summaryRetention, summaryGrace, fanoutStepBudget, outcomesTopic, runsRetention);
+                fanoutChunkSize, summaryRetention, summaryGrace, fanoutStepBudget, outcomesTopic, runsRetention, dropDeadTargets);
     }
 
     public HeraldTopologyConfig withFanoutChunkSize(int chunkSize) {
         return new HeraldTopologyConfig(recipientsPartitions, schedulerInterval, misfireThreshold,
                 fanoutInterval, chunkSize, summaryRetention, summaryGrace, fanoutStepBudget, outcomesTopic,
-                runsRetention);
+                runsRetention, dropDeadTargets);
     }
 
     public HeraldTopologyConfig withFanoutStepBudget(Duration budget) {
         return new HeraldTopologyConfig(recipientsPartitions, schedulerInterval, misfireThreshold,
-                fanoutInterval, fanoutChunkSize, summaryRetention, summaryGrace, budget, outcomesTopic, runsRetention);
+                fanoutInterval, fanoutChunkSize, summaryRetention, summaryGrace, budget, outcomesTopic, runsRetention,
+                dropDeadTargets);
     }
 
     public HeraldTopologyConfig withOutcomesTopic(String topic) {
         return new HeraldTopologyConfig(recipientsPartitions, schedulerInterval, misfireThreshold,
-                fanoutInterval, fanoutChunkSize, summaryRetention, summaryGrace, fanoutStepBudget, topic, runsRetention);
+                fanoutInterval, fanoutChunkSize, summaryRetention, summaryGrace, fanoutStepBudget, topic, runsRetention,
+                dropDeadTargets);
     }
 
     public HeraldTopologyConfig withRunsRetention(Duration retention) {
         return new HeraldTopologyConfig(recipientsPartitions, schedulerInterval, misfireThreshold, fanoutInterval,
-                fanoutChunkSize, summaryRetention, summaryGrace, fanoutStepBudget, outcomesTopic, retention);
+                fanoutChunkSize, summaryRetention, summaryGrace, fanoutStepBudget, outcomesTopic, retention,
+                dropDeadTargets);
+    }
+
+    public HeraldTopologyConfig withDropDeadTargets(boolean drop) {
+        return new HeraldTopologyConfig(recipientsPartitions, schedulerInterval, misfireThreshold, fanoutInterval,
+                fanoutChunkSize, summaryRetention, summaryGrace, fanoutStepBudget, outcomesTopic, runsRetention, drop);
     }
 
     private static boolean positive(Duration d) {

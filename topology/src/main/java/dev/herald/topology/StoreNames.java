@@ -12,6 +12,7 @@ public final class StoreNames {
     public static final String SUMMARY_MINUTE = "summary-1m-store";
     public static final String SUMMARY_HOUR = "summary-1h-store";
     public static final String RUN_SUMMARY = "run-summary-store";
+    public static final String RECEIPT_TALLIES = "receipt-tallies-store";
 
     private StoreNames() {
     }

@@ -4,7 +4,9 @@ import dev.herald.avro.Campaign;
 import dev.herald.avro.DeadLetter;
 import dev.herald.avro.MailMessage;
 import dev.herald.avro.PushMessage;
+import dev.herald.avro.Receipt;
 import dev.herald.avro.Recipient;
+import dev.herald.avro.RecipientUpdate;
 import dev.herald.avro.RunEvent;
 import dev.herald.avro.RunSummary;
 import dev.herald.avro.ScheduleTick;
@@ -108,6 +110,14 @@ public final class HeraldTestDriver implements AutoCloseable {
         return input(topics.scheduleTicks());
     }
 
+    public TestInputTopic<String, Receipt> receipts() {
+        return input(topics.receipts());
+    }
+
+    public TestOutputTopic<String, RecipientUpdate> recipientUpdates() {
+        return output(topics.recipientUpdates());
+    }
+
     /** Bytes as a misbehaving producer would write them. */
     public TestInputTopic<byte[], byte[]> raw(String topic) {
         return driver.createInputTopic(topic, new ByteArraySerializer(), new ByteArraySerializer());
@@ -145,6 +155,10 @@ public final class HeraldTestDriver implements AutoCloseable {
 
     public KeyValueStore<String, ValueAndTimestamp<Campaign>> campaignStore() {
         return driver.getTimestampedKeyValueStore(StoreNames.CAMPAIGNS);
+    }
+
+    public KeyValueStore<String, ValueAndTimestamp<Recipient>> recipientStore() {
+        return driver.getTimestampedKeyValueStore(StoreNames.RECIPIENTS);
     }
 
     public KeyValueStore<String, SchedulerState> schedulerStore() {

@@ -49,7 +49,7 @@ class TopologyDescriptionTest {
         assertThat(matches(description, "stores: \\[([^\\]]*)\\]")).containsExactlyInAnyOrder(
                 StoreNames.CAMPAIGNS, StoreNames.SCHEDULER, StoreNames.JOB_RUNS, StoreNames.RECIPIENTS,
                 StoreNames.RECIPIENTS_BY_SEGMENT, StoreNames.FANOUT_CURSORS, StoreNames.FANOUT_CONTROLS, StoreNames.SUMMARY_MINUTE, StoreNames.SUMMARY_HOUR,
-                StoreNames.RUN_SUMMARY);
+                StoreNames.RUN_SUMMARY, StoreNames.RECEIPT_TALLIES);
         assertThat(matches(description, "(?:topic|topics): \\[?([a-z.-]+-repartition)")).containsExactlyInAnyOrder(
                 "jobs-repartition", "fanout-controls-repartition", "outcomes-by-campaign-repartition", "run-events-repartition",
                 "run-tallies-repartition");

@@ -24,6 +24,7 @@ import dev.herald.query.model.ChannelTotals;
 import dev.herald.query.model.RunProgress;
 import dev.herald.query.model.ScheduleView;
 import dev.herald.topology.RunIds;
+import dev.herald.topology.summary.Counts;
 import dev.herald.topology.summary.RunCompletion;
 import java.time.Instant;
 import java.util.List;
@@ -50,7 +51,8 @@ final class AvroViews {
 
     static ChannelTotals counts(ChannelCounts c) {
         return c == null ? ChannelTotals.ZERO
-                : new ChannelTotals(c.getSuccess(), c.getError(), c.getMissing(), c.getFiltered(), c.getMessages());
+                : new ChannelTotals(c.getSuccess(), c.getError(), c.getMissing(), c.getFiltered(), c.getMessages(),
+                        c.getDelivered(), c.getFailed(), c.getRejectedTarget(), c.getRetries());
     }
 
     static Map<String, Long> reasons(Map<String, Long> reasons) {
@@ -95,7 +97,8 @@ final class AvroViews {
                 state.name(), expected, expectedFinal, counted, percent, run.getNotSent(),
                 run.getReportedPartitions().size(), run.getPartitionCount(), paused, complete, push, mail,
                 reasons(run.getReasons()), run.getMessagesPerSecond(), rate, eta, run.getStartedAt(),
-                run.getUpdatedAt(), run.getPausedAt(), run.getCancelledAt(), run.getCompletedAt());
+                run.getUpdatedAt(), run.getPausedAt(), run.getCancelledAt(), run.getCompletedAt(),
+                Counts.receipted(run.getPush(), run.getMail()), run.getDeliveredAt());
     }
 
     /** Rounded down to a tenth, so a run never shows 100 before its last outcome is counted. */

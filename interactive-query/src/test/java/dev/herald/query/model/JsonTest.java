@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 class JsonTest {
     private static final RunProgress RUN = new RunProgress("a@2026-05-01T10:00:00Z", "a",
             Instant.parse("2026-05-01T10:00:00Z"), "RUNNING", 3, false, 1, null, 0, 1, 2, 0, false,
-            ChannelTotals.ZERO, new ChannelTotals(1, 0, 0, 0, 1), Map.of(), null, null, null,
-            Instant.parse("2026-05-01T10:00:01Z"), Instant.parse("2026-05-01T10:00:02Z"), null, null, null);
+            ChannelTotals.ZERO, new ChannelTotals(1, 0, 0, 0, 1, 0, 0, 0, 0), Map.of(), null, null, null,
+            Instant.parse("2026-05-01T10:00:01Z"), Instant.parse("2026-05-01T10:00:02Z"), null, null, null, 0, null);
 
     private final Json json = new Json();
     private final ObjectMapper plain = new ObjectMapper();

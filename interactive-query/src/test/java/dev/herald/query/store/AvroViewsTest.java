@@ -117,6 +117,31 @@ class AvroViewsTest {
     }
 
     @Test
+    void aDeliveredRunShowsItsReceiptsNextToItsOutcomes() {
+        Instant deliveredAt = Instant.parse("2026-05-01T10:00:20Z");
+        RunSummary run = run(RunState.DELIVERED, 3)
+                .setPartitionCount(1)
+                .setReportedPartitions(List.of(0))
+                .setExpected(3)
+                .setPush(ChannelCounts.newBuilder().setSuccess(3).setMessages(4).setDelivered(2).setRejectedTarget(1)
+                        .setFailed(1).setRetries(2).build())
+                .setCompletedAt(UPDATED)
+                .setDeliveredAt(deliveredAt)
+                .build();
+
+        RunProgress view = AvroViews.run(run);
+
+        assertThat(view.status()).isEqualTo("DELIVERED");
+        assertThat(view.complete()).isTrue();
+        assertThat(view.receipted()).isEqualTo(4);
+        assertThat(view.deliveredAt()).isEqualTo(deliveredAt);
+        assertThat(view.push().delivered()).isEqualTo(2);
+        assertThat(view.push().rejectedTarget()).isEqualTo(1);
+        assertThat(view.push().failed()).isEqualTo(1);
+        assertThat(view.push().retries()).isEqualTo(2);
+    }
+
+    @Test
     void aCancelledRunIsCompleteWithWhatWasNotSent() {
         Instant cancelledAt = Instant.parse("2026-05-01T10:00:10Z");
         RunSummary run = run(RunState.CANCELLED, 320)
@@ -178,7 +203,7 @@ class AvroViewsTest {
 
     /** A run in {@code state}, its two-symbol status as the ledger writes it. */
     private static RunSummary.Builder run(RunState state, long counted) {
-        boolean complete = state == RunState.CANCELLED || state == RunState.COMPLETED;
+        boolean complete = state == RunState.CANCELLED || state == RunState.COMPLETED || state == RunState.DELIVERED;
         return RunSummary.newBuilder()
                 .setRunId(RUN_ID)
                 .setCampaignId("sale")

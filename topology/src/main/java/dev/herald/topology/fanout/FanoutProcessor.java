@@ -403,19 +403,24 @@ public final class FanoutProcessor implements Processor<String, SpecificRecord, 
 
     /**
      * This partition's share of an audience, counted when its run starts: the listed ids it owns, the members of the
-     * segments (from the index: a recipient in two of them counts twice), or the approximate size of its table.
+     * segments (from the index, each once), or the approximate size of its table.
      */
     private long countCandidates(Audience audience) {
         if (!audience.getRecipientIds().isEmpty()) {
             return audience.getRecipientIds().stream().filter(id -> ownerOf(id) == partition).count();
         }
         if (segmentIndex != null && !audience.getSegments().isEmpty()) {
+            List<String> segments = new ArrayList<>(new TreeSet<>(audience.getSegments()));
             long members = 0;
-            for (String segment : new TreeSet<>(audience.getSegments())) {
-                try (KeyValueIterator<String, String> it = segmentIndex.range(
-                        SegmentIndex.membersOf(segment), SegmentIndex.afterMembersOf(segment))) {
+            for (int s = 0; s < segments.size(); s++) {
+                String prefix = SegmentIndex.membersOf(segments.get(s));
+                try (KeyValueIterator<String, String> it = segmentIndex.range(prefix,
+                        SegmentIndex.afterMembersOf(segments.get(s)))) {
                     while (it.hasNext()) {
-                        if (it.next().key.startsWith(SegmentIndex.membersOf(segment))) {
+                        String key = it.next().key;
+                        // A member of an earlier segment is counted there, as the scan delivers it there.
+                        if (key.startsWith(prefix) && (s == 0 || !inEarlierSegment(SegmentIndex.segmentsOf(
+                                segmentIndex, SegmentIndex.recipientOf(segments.get(s), key)), segments, s))) {
                             members++;
                         }
                     }
@@ -499,13 +504,15 @@ public final class FanoutProcessor implements Processor<String, SpecificRecord, 
                         continue; // range() includes its lower bound, which the previous step handled
                     }
                     step.scanned();
-                    step.candidate();
                     lastKey = key;
                     String id = SegmentIndex.recipientOf(segment, key);
                     ValueAndTimestamp<Recipient> found = recipients.get(id);
                     Recipient recipient = found == null ? null : found.value();
-                    if (recipient != null && AudienceMatcher.matches(audience, recipient)
-                            && !inEarlierSegment(recipient, segments, s)) {
+                    if (recipient != null && inEarlierSegment(recipient.getSegments(), segments, s)) {
+                        continue; // delivered (or not) under the earlier segment, and counted there
+                    }
+                    step.candidate();
+                    if (recipient != null && AudienceMatcher.matches(audience, recipient)) {
                         step.deliver(id, recipient);
                     }
                 }
@@ -522,9 +529,9 @@ public final class FanoutProcessor implements Processor<String, SpecificRecord, 
         return s >= segments.size();
     }
 
-    private static boolean inEarlierSegment(Recipient recipient, List<String> segments, int current) {
+    private static boolean inEarlierSegment(List<String> recipientSegments, List<String> segments, int current) {
         for (int i = 0; i < current; i++) {
-            if (recipient.getSegments().contains(segments.get(i))) {
+            if (recipientSegments.contains(segments.get(i))) {
                 return true;
             }
         }

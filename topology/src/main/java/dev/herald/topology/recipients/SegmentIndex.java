@@ -58,6 +58,11 @@ public final class SegmentIndex {
         return SEGMENTS_OF + recipientId;
     }
 
+    /** The segments the index holds a recipient under (empty for an unknown recipient). */
+    public static List<String> segmentsOf(KeyValueStore<String, String> index, String recipientId) {
+        return split(index.get(segmentsOf(recipientId)));
+    }
+
     /** Brings the index in line with a recipient's new profile (null: deleted). */
     public static void update(KeyValueStore<String, String> index, String id, Recipient recipient) {
         List<String> before = split(index.get(segmentsOf(id)));

@@ -3,6 +3,7 @@ package dev.herald.topology.summary;
 import dev.herald.avro.Channel;
 import dev.herald.avro.ChannelCounts;
 import dev.herald.avro.Outcome;
+import dev.herald.avro.Receipt;
 import dev.herald.avro.Summary;
 import java.util.Map;
 
@@ -42,6 +43,36 @@ public final class Counts {
         into.setMissing(into.getMissing() + from.getMissing());
         into.setFiltered(into.getFiltered() + from.getFiltered());
         into.setMessages(into.getMessages() + from.getMessages());
+        into.setDelivered(into.getDelivered() + from.getDelivered());
+        into.setFailed(into.getFailed() + from.getFailed());
+        into.setRejectedTarget(into.getRejectedTarget() + from.getRejectedTarget());
+        into.setRetries(into.getRetries() + from.getRetries());
+    }
+
+    /** Adds one sender's receipt into the counts of its channel. */
+    public static void add(ChannelCounts push, ChannelCounts mail, Receipt receipt) {
+        ChannelCounts counts = of(receipt.getChannel(), push, mail);
+        switch (receipt.getStatus()) {
+            case DELIVERED -> counts.setDelivered(counts.getDelivered() + 1);
+            case FAILED -> counts.setFailed(counts.getFailed() + 1);
+            case REJECTED_TARGET -> counts.setRejectedTarget(counts.getRejectedTarget() + 1);
+            case RETRYING -> counts.setRetries(counts.getRetries() + 1);
+        }
+    }
+
+    /** Messages with a final receipt (delivered, failed or rejected target), over both channels. */
+    public static long receipted(ChannelCounts push, ChannelCounts mail) {
+        return finals(push) + finals(mail);
+    }
+
+    private static long finals(ChannelCounts c) {
+        return c.getDelivered() + c.getFailed() + c.getRejectedTarget();
+    }
+
+    /** Whether a tally carries receipts only: no outcome of a delivery (so it may follow a run's completion). */
+    public static boolean receiptsOnly(Summary tally) {
+        return deliveries(tally.getPush(), tally.getMail()) == 0 && tally.getPush().getMessages() == 0
+                && tally.getMail().getMessages() == 0;
     }
 
     /**

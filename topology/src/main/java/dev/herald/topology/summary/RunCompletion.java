@@ -24,12 +24,13 @@ public final class RunCompletion {
     }
 
     /**
-     * Where the run stands: RUNNING, PAUSED, CANCELLED or COMPLETED. A complete run written before runs had states
+     * Where the run stands: RUNNING, PAUSED, CANCELLED, COMPLETED or DELIVERED. A complete run written before runs had states
      * reads as state RUNNING (the field's default), so a complete run is CANCELLED only when its state says so.
      */
     public static RunState state(RunSummary run) {
         if (run.getStatus() == RunStatus.COMPLETED) {
-            return run.getState() == RunState.CANCELLED ? RunState.CANCELLED : RunState.COMPLETED;
+            return run.getState() == RunState.CANCELLED || run.getState() == RunState.DELIVERED ? run.getState()
+                    : RunState.COMPLETED;
         }
         return run.getState() == RunState.PAUSED ? RunState.PAUSED : RunState.RUNNING;
     }

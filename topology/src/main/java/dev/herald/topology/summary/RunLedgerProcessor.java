@@ -63,6 +63,7 @@ public final class RunLedgerProcessor implements Processor<String, SpecificRecor
         this.counters = new Counters(context.metrics(), "runs", context.taskId());
         counters.add("completed", 0);
         counters.add("cancelled", 0);
+        counters.add("delivered", 0);
         pruner = new RetentionPruner<>(runs, retention, (runId, run) -> Optional.of(
                 run.getCompletedAt() != null ? run.getCompletedAt() : run.getUpdatedAt()));
         context.schedule(RetentionPruner.interval(retention), PunctuationType.WALL_CLOCK_TIME,
@@ -85,6 +86,14 @@ public final class RunLedgerProcessor implements Processor<String, SpecificRecor
             }
             run = start(runId, event, at);
         } else if (run.getStatus() == RunStatus.COMPLETED) {
+            if (event instanceof Summary tally && Counts.receiptsOnly(tally)) {
+                // Receipts follow a run's completion: they count, and may make it DELIVERED.
+                Counts.add(run.getPush(), run.getMail(), run.getReasons(), tally);
+                run.setUpdatedAt(at);
+                checkDelivered(run, at, record.timestamp());
+                runs.put(runId, run);
+                return;
+            }
             throw new InvalidRecordException("run " + runId + " is already " + RunCompletion.state(run)
                     + "; late event " + event);
         }
@@ -109,6 +118,7 @@ public final class RunLedgerProcessor implements Processor<String, SpecificRecor
             log.info("Run {} {}: {} deliveries", runId, run.getState() == RunState.CANCELLED ? "cancelled"
                     : "completed", run.getExpected());
             context.forward(new Record<>(runId, run, record.timestamp()));
+            checkDelivered(run, at, record.timestamp());
         } else {
             RunState state = openState(run);
             if (state == RunState.PAUSED && run.getState() != RunState.PAUSED) {
@@ -119,6 +129,22 @@ public final class RunLedgerProcessor implements Processor<String, SpecificRecor
             run.setState(state);
         }
         runs.put(runId, run);
+    }
+
+    /**
+     * A COMPLETED run becomes DELIVERED once every outbox message it produced has a final receipt; the run goes to
+     * run-summaries a second time, in that state. A cancelled run keeps its state, receipts counted all the same.
+     */
+    private void checkDelivered(RunSummary run, Instant at, long timestamp) {
+        long messages = run.getPush().getMessages() + run.getMail().getMessages();
+        if (run.getState() == RunState.COMPLETED && messages > 0
+                && Counts.receipted(run.getPush(), run.getMail()) >= messages) {
+            run.setState(RunState.DELIVERED);
+            run.setDeliveredAt(at);
+            counters.count("delivered");
+            log.info("Run {} delivered: {} messages with a final receipt", run.getRunId(), messages);
+            context.forward(new Record<>(run.getRunId(), run, timestamp));
+        }
     }
 
     private static boolean isFinal(FanoutState state) {
