@@ -11,6 +11,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -156,10 +157,10 @@ final class RunsCommands {
         return ExitCodes.OK;
     }
 
-    /** COMPLETED and CANCELLED are final: nothing more will be counted. */
+    /** COMPLETED, CANCELLED and DELIVERED are final: no more deliveries will be counted. */
     static boolean isFinal(JsonNode run) {
         String status = run.path("status").asText();
-        return "COMPLETED".equals(status) || "CANCELLED".equals(status);
+        return "COMPLETED".equals(status) || "CANCELLED".equals(status) || "DELIVERED".equals(status);
     }
 
     /** What the progress bar says next to its count: the status when not RUNNING, partitions, ETA. */
@@ -227,6 +228,14 @@ final class RunsCommands {
             headline.append(", ETA ").append(run.path("eta").asText());
         }
         headline.append(", completed ").append(run.path("completedAt").asText("-"));
+        long messages = run.path("push").path("messages").asLong() + run.path("mail").path("messages").asLong();
+        if (run.path("receipted").asLong() > 0) {
+            headline.append(String.format("; %,d of %,d messages with a final receipt", run.path("receipted").asLong(),
+                    messages));
+        }
+        if (present(run, "deliveredAt")) {
+            headline.append(", delivered ").append(run.path("deliveredAt").asText());
+        }
         out.println(headline);
         channelTable(run.path("push"), run.path("mail")).print(out);
         reasonTable(run.path("reasons")).print(out);
@@ -242,16 +251,43 @@ final class RunsCommands {
         return !value.isMissingNode() && !value.isNull();
     }
 
+    /** Receipt columns, shown next to the rendering ones once any sender has reported. */
+    static final List<String> RECEIPT_COLUMNS = List.of("DELIVERED", "FAILED", "REJECTED", "RETRIES");
+    private static final List<String> RECEIPT_FIELDS = List.of("delivered", "failed", "rejectedTarget", "retries");
+
     static Table channelTable(JsonNode push, JsonNode mail) {
-        Table table = new Table("CHANNEL", "SUCCESS", "ERROR", "MISSING", "FILTERED", "MESSAGES");
-        channelRow(table, "push", push);
-        channelRow(table, "mail", mail);
+        boolean receipts = hasReceipts(push) || hasReceipts(mail);
+        Table table = new Table(header(receipts, "CHANNEL"));
+        table.row(cells(receipts, push, "push"));
+        table.row(cells(receipts, mail, "mail"));
         return table;
     }
 
-    static void channelRow(Table table, String label, JsonNode counts) {
-        table.row(label, counts.path("success").asLong(), counts.path("error").asLong(),
-                counts.path("missing").asLong(), counts.path("filtered").asLong(), counts.path("messages").asLong());
+    /** The header of a channel table: the leading columns, the rendering counts and, with receipts, theirs. */
+    static String[] header(boolean receipts, String... leading) {
+        List<String> header = new ArrayList<>(List.of(leading));
+        header.addAll(List.of("SUCCESS", "ERROR", "MISSING", "FILTERED", "MESSAGES"));
+        if (receipts) {
+            header.addAll(RECEIPT_COLUMNS);
+        }
+        return header.toArray(String[]::new);
+    }
+
+    /** One row of a channel table: the leading cells, then the counts the header has. */
+    static Object[] cells(boolean receipts, JsonNode counts, Object... leading) {
+        List<Object> cells = new ArrayList<>(List.of(leading));
+        for (String field : List.of("success", "error", "missing", "filtered", "messages")) {
+            cells.add(counts.path(field).asLong());
+        }
+        if (receipts) {
+            RECEIPT_FIELDS.forEach(field -> cells.add(counts.path(field).asLong()));
+        }
+        return cells.toArray();
+    }
+
+    /** Whether a sender has reported on any of these counts' messages. */
+    static boolean hasReceipts(JsonNode counts) {
+        return RECEIPT_FIELDS.stream().anyMatch(field -> counts.path(field).asLong() > 0);
     }
 
     static Table reasonTable(JsonNode reasons) {

@@ -52,23 +52,19 @@ final class SummaryCommand implements Callable<Integer> {
         context.out.println(campaignId + ", " + window + " windows from " + answer.path("from").asText() + " to "
                 + answer.path("to").asText()
                 + (answer.hasNonNull("retainedFrom") ? " (older windows are past the retention)" : ""));
-        Table table = new Table("WINDOW", "CHANNEL", "SUCCESS", "ERROR", "MISSING", "FILTERED", "MESSAGES");
-        for (JsonNode w : answer.path("windows")) {
-            row(table, w.path("start").asText(), "push", w.path("push"));
-            row(table, "", "mail", w.path("mail"));
-        }
         JsonNode totals = answer.path("totals");
-        row(table, "total", "push", totals.path("push"));
-        row(table, "", "mail", totals.path("mail"));
+        boolean receipts = RunsCommands.hasReceipts(totals.path("push")) || RunsCommands.hasReceipts(totals.path("mail"));
+        Table table = new Table(RunsCommands.header(receipts, "WINDOW", "CHANNEL"));
+        for (JsonNode w : answer.path("windows")) {
+            // The window is named on its first row only.
+            table.row(RunsCommands.cells(receipts, w.path("push"), w.path("start").asText(), "push"));
+            table.row(RunsCommands.cells(receipts, w.path("mail"), "", "mail"));
+        }
+        table.row(RunsCommands.cells(receipts, totals.path("push"), "total", "push"));
+        table.row(RunsCommands.cells(receipts, totals.path("mail"), "", "mail"));
         table.print(context.out);
         RunsCommands.reasonTable(totals.path("reasons")).print(context.out);
         return ExitCodes.OK;
-    }
-
-    /** One channel's counts in a window; the window is named on its first row only. */
-    private static void row(Table table, String window, String channel, JsonNode counts) {
-        table.row(window, channel, counts.path("success").asLong(), counts.path("error").asLong(),
-                counts.path("missing").asLong(), counts.path("filtered").asLong(), counts.path("messages").asLong());
     }
 
     private static void add(StringJoiner query, String name, Instant value) {

@@ -48,6 +48,19 @@ class RunsCommandsTest {
              "updatedAt":"2026-05-01T10:00:20Z","pausedAt":null,"cancelledAt":"2026-05-01T10:00:19Z",
              "completedAt":"2026-05-01T10:00:20Z","servedBy":"stub"}""";
 
+    private static final String DELIVERED = """
+            {"runId":"sale@2026-05-01T10:00:00Z","campaignId":"sale","status":"DELIVERED","expected":2,
+             "expectedFinal":true,"counted":2,"percent":100.0,"notSent":0,"partitionsReported":2,
+             "partitionCount":2,"partitionsPaused":0,"complete":true,
+             "push":{"success":1,"error":0,"missing":0,"filtered":0,"messages":2,"delivered":1,"failed":0,
+              "rejectedTarget":1,"retries":3},
+             "mail":{"success":1,"error":0,"missing":0,"filtered":0,"messages":1,"delivered":1,"failed":0,
+              "rejectedTarget":0,"retries":0},"reasons":{},
+             "messagesPerSecond":null,"ratePerSecond":null,"eta":null,"startedAt":"2026-05-01T10:00:01Z",
+             "updatedAt":"2026-05-01T10:00:20Z","pausedAt":null,"cancelledAt":null,
+             "completedAt":"2026-05-01T10:00:05Z","receipted":3,"deliveredAt":"2026-05-01T10:00:20Z",
+             "servedBy":"stub"}""";
+
     private HttpServer server;
     private String url;
     private List<String> answers;
@@ -88,6 +101,29 @@ class RunsCommandsTest {
         assertThat(run.out()).contains(RUN_ID + " CANCELLED: 300 of 300 deliveries (100.0%), 700 not sent, "
                 + "started 2026-05-01T10:00:01Z, cancelled 2026-05-01T10:00:19Z, completed 2026-05-01T10:00:20Z");
         assertThat(run.out()).containsPattern("cancelled\\s+700");
+    }
+
+    @Test
+    void aDeliveredRunEndsAWatchAndShowsItsReceiptsNextToItsOutcomes() {
+        answers = List.of(DELIVERED);
+
+        CliRun run = CliRun.run(Map.of(), "runs", "watch", RUN_ID, "--interval=10", "--http.url=" + url);
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(asked.get()).isEqualTo(1);
+        assertThat(run.out()).contains(RUN_ID + " DELIVERED: 2 of 2 deliveries (100.0%)",
+                "; 3 of 3 messages with a final receipt, delivered 2026-05-01T10:00:20Z");
+        assertThat(run.out()).containsPattern("DELIVERED\\s+FAILED\\s+REJECTED\\s+RETRIES")
+                .containsPattern("push\\s+1\\s+0\\s+0\\s+0\\s+2\\s+1\\s+0\\s+1\\s+3");
+    }
+
+    @Test
+    void aRunWithoutReceiptsShowsNoReceiptColumns() {
+        answers = List.of(CANCELLED);
+
+        CliRun run = CliRun.run(Map.of(), "runs", "watch", RUN_ID, "--interval=10", "--http.url=" + url);
+
+        assertThat(run.out()).doesNotContain("DELIVERED", "RETRIES", "final receipt");
     }
 
     @Test
