@@ -1,10 +1,12 @@
 package dev.herald.app;
 
+import com.eatthepath.pushy.apns.ApnsClientBuilder;
 import dev.herald.query.routing.ApiToken;
 import dev.herald.topology.HeraldTopologyConfig;
 import dev.herald.topology.InvalidParameterException;
 import java.io.IOException;
 import java.io.Reader;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,12 +15,14 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Herald's whole configuration, resolved once at start-up: defaults in code, then an optional properties file, then
@@ -99,6 +103,16 @@ public record HeraldConfig(
         SENDER_ENABLED("herald.sender.enabled", "auto"),
         SENDER_MAIL_TRANSPORT("herald.sender.mail.transport", "log"),
         SENDER_PUSH_TRANSPORT("herald.sender.push.transport", "log"),
+        SENDER_PUSH_FCM_PROJECT("herald.sender.push.fcm.project", ""),
+        SENDER_PUSH_FCM_CREDENTIALS("herald.sender.push.fcm.credentials", ""),
+        SENDER_PUSH_FCM_URL("herald.sender.push.fcm.url", "https://fcm.googleapis.com"),
+        SENDER_PUSH_APNS_KEY("herald.sender.push.apns.key", ""),
+        SENDER_PUSH_APNS_TEAM("herald.sender.push.apns.team", ""),
+        SENDER_PUSH_APNS_KEY_ID("herald.sender.push.apns.key.id", ""),
+        SENDER_PUSH_APNS_BUNDLE("herald.sender.push.apns.bundle", ""),
+        SENDER_PUSH_APNS_ENVIRONMENT("herald.sender.push.apns.environment", "production"),
+        SENDER_PUSH_APNS_HOST("herald.sender.push.apns.host", ""),
+        SENDER_PUSH_APNS_PORT("herald.sender.push.apns.port", "443"),
         SENDER_SMTP_HOST("herald.sender.mail.smtp.host", ""),
         SENDER_SMTP_PORT("herald.sender.mail.smtp.port", "25"),
         SENDER_SMTP_USERNAME("herald.sender.mail.smtp.username", ""),
@@ -321,15 +335,50 @@ public record HeraldConfig(
      *
      * @param enabled       run the senders in this process (in-process with the server)
      * @param mailTransport {@code log} or {@code smtp}
-     * @param pushTransport {@code log}
+     * @param pushTransport {@code log} or {@code providers}
      * @param smtp          the SMTP server (used when mailTransport is smtp)
+     * @param fcm           FCM (used when pushTransport is providers), or null when not configured
+     * @param apns          APNs (used when pushTransport is providers), or null when not configured
      * @param backoffs      delays before retry 1, 2, ...; empty: no retries
      * @param mailRate      mails per second per instance at most; 0: unlimited
      * @param pushRate      pushes per second per instance at most; 0: unlimited
      * @param maxInFlight   messages sent concurrently per channel at most
      */
-    public record Sender(boolean enabled, String mailTransport, String pushTransport, Smtp smtp,
+    public record Sender(boolean enabled, String mailTransport, String pushTransport, Smtp smtp, Fcm fcm, Apns apns,
             List<Duration> backoffs, double mailRate, double pushRate, int maxInFlight) {
+
+        /** The push providers configured, for logs: {@code FCM (project p), APNs (production, bundle b)}. */
+        public String pushProviders() {
+            if (!pushTransport.equals("providers")) {
+                return pushTransport;
+            }
+            return Stream.of(fcm, apns).filter(Objects::nonNull).map(Object::toString)
+                    .collect(Collectors.joining(", "));
+        }
+    }
+
+    /**
+     * Firebase Cloud Messaging (Android, web and other tokens): the Firebase project, the service account's JSON key
+     * file, and the API's base URL ({@code https://fcm.googleapis.com}; another for tests or an emulator).
+     */
+    public record Fcm(String project, Path credentials, URI url) {
+        @Override
+        public String toString() {
+            return "FCM (project " + project + ")";
+        }
+    }
+
+    /**
+     * Apple Push Notification service (iOS tokens) with token-based authentication: the .p8 signing key file, the
+     * team id, the key id, the app's bundle id (the notifications' topic), {@code production} or {@code sandbox}, and
+     * the server it connects to (the environment's, unless overridden for tests).
+     */
+    public record Apns(Path key, String team, String keyId, String bundle, String environment, String host,
+            int port) {
+        @Override
+        public String toString() {
+            return "APNs (" + environment + ", bundle " + bundle + ")";
+        }
     }
 
     /** An SMTP server: host, port, optional login, STARTTLS, the From address, connections at most. */
@@ -353,8 +402,21 @@ public record HeraldConfig(
             throw new ConfigException(Setting.SENDER_MAIL_TRANSPORT.key, "must be log or smtp (was '" + mail + "')");
         }
         String push = s.text(Setting.SENDER_PUSH_TRANSPORT).toLowerCase();
-        if (!push.equals("log")) {
-            throw new ConfigException(Setting.SENDER_PUSH_TRANSPORT.key, "must be log (was '" + push + "')");
+        if (!List.of("log", "providers").contains(push)) {
+            throw new ConfigException(Setting.SENDER_PUSH_TRANSPORT.key, "must be log or providers (was '" + push
+                    + "')");
+        }
+        Fcm fcm = null;
+        Apns apns = null;
+        if (push.equals("providers")) {
+            fcm = fcm(s);
+            apns = apns(s);
+            if (fcm == null && apns == null) {
+                throw new ConfigException(Setting.SENDER_PUSH_TRANSPORT.key, "is providers but no provider is "
+                        + "configured: set " + Setting.SENDER_PUSH_FCM_PROJECT.key + " and "
+                        + Setting.SENDER_PUSH_FCM_CREDENTIALS.key + " (FCM), or the herald.sender.push.apns.* settings "
+                        + "(APNs), or both");
+            }
         }
         String host = s.text(Setting.SENDER_SMTP_HOST);
         String from = s.text(Setting.SENDER_SMTP_FROM);
@@ -372,9 +434,86 @@ public record HeraldConfig(
         Smtp smtp = new Smtp(host, s.port(Setting.SENDER_SMTP_PORT, false), username,
                 s.all().get(Setting.SENDER_SMTP_PASSWORD.key), s.bool(Setting.SENDER_SMTP_STARTTLS), from,
                 s.positiveInt(Setting.SENDER_SMTP_CONNECTIONS));
-        return new Sender(enabled.equals("true") || (enabled.equals("auto") && demo), mail, push, smtp,
+        return new Sender(enabled.equals("true") || (enabled.equals("auto") && demo), mail, push, smtp, fcm, apns,
                 s.durations(Setting.SENDER_RETRY_BACKOFFS), s.rate(Setting.SENDER_MAIL_RATE),
                 s.rate(Setting.SENDER_PUSH_RATE), s.positiveInt(Setting.SENDER_MAX_IN_FLIGHT));
+    }
+
+    /** FCM when its project or credentials are set (then both must be), else null. */
+    private static Fcm fcm(Values s) {
+        String project = s.text(Setting.SENDER_PUSH_FCM_PROJECT);
+        String credentials = s.text(Setting.SENDER_PUSH_FCM_CREDENTIALS);
+        if (project.isEmpty() && credentials.isEmpty()) {
+            return null;
+        }
+        if (project.isEmpty()) {
+            throw new ConfigException(Setting.SENDER_PUSH_FCM_PROJECT.key, "is required with "
+                    + Setting.SENDER_PUSH_FCM_CREDENTIALS.key + " (the Firebase project id)");
+        }
+        if (!project.matches("[A-Za-z0-9._:-]+")) {
+            throw new ConfigException(Setting.SENDER_PUSH_FCM_PROJECT.key, "must be a Firebase project id (was '"
+                    + project + "')");
+        }
+        if (credentials.isEmpty()) {
+            throw new ConfigException(Setting.SENDER_PUSH_FCM_CREDENTIALS.key, "is required with "
+                    + Setting.SENDER_PUSH_FCM_PROJECT.key + " (the service account's JSON key file)");
+        }
+        String url = s.nonBlank(Setting.SENDER_PUSH_FCM_URL);
+        if (!url.matches("https?://[^\\s]+")) {
+            throw new ConfigException(Setting.SENDER_PUSH_FCM_URL.key, "must be an http(s):// URL (was '" + url + "')");
+        }
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(Setting.SENDER_PUSH_FCM_URL.key, "must be an http(s):// URL (was '" + url + "')");
+        }
+        return new Fcm(project, readableFile(Setting.SENDER_PUSH_FCM_CREDENTIALS, credentials), uri);
+    }
+
+    /** APNs when any of its key, team, key id or bundle is set (then all must be), else null. */
+    private static Apns apns(Values s) {
+        List<Setting> required = List.of(Setting.SENDER_PUSH_APNS_KEY, Setting.SENDER_PUSH_APNS_TEAM,
+                Setting.SENDER_PUSH_APNS_KEY_ID, Setting.SENDER_PUSH_APNS_BUNDLE);
+        List<Setting> set = required.stream().filter(setting -> !s.text(setting).isEmpty()).toList();
+        if (set.isEmpty()) {
+            return null;
+        }
+        for (Setting setting : required) {
+            if (s.text(setting).isEmpty()) {
+                throw new ConfigException(setting.key, "is required with " + set.get(0).key + ": APNs needs "
+                        + required.stream().map(r -> r.key).collect(Collectors.joining(", ")));
+            }
+        }
+        String environment = s.text(Setting.SENDER_PUSH_APNS_ENVIRONMENT).toLowerCase();
+        if (!List.of("production", "sandbox").contains(environment)) {
+            throw new ConfigException(Setting.SENDER_PUSH_APNS_ENVIRONMENT.key, "must be production or sandbox (was '"
+                    + environment + "')");
+        }
+        String host = s.text(Setting.SENDER_PUSH_APNS_HOST);
+        if (host.isEmpty()) {
+            host = environment.equals("production") ? ApnsClientBuilder.PRODUCTION_APNS_HOST
+                    : ApnsClientBuilder.DEVELOPMENT_APNS_HOST;
+        }
+        Path key = readableFile(Setting.SENDER_PUSH_APNS_KEY, s.text(Setting.SENDER_PUSH_APNS_KEY));
+        return new Apns(key, s.text(Setting.SENDER_PUSH_APNS_TEAM), s.text(Setting.SENDER_PUSH_APNS_KEY_ID),
+                s.text(Setting.SENDER_PUSH_APNS_BUNDLE), environment, host,
+                s.port(Setting.SENDER_PUSH_APNS_PORT, false));
+    }
+
+    /** A file a setting names, which must exist and be readable now (its content is never logged). */
+    private static Path readableFile(Setting setting, String value) {
+        Path file;
+        try {
+            file = Path.of(value);
+        } catch (RuntimeException e) {
+            throw new ConfigException(setting.key, "must be a file path (was '" + value + "')");
+        }
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new ConfigException(setting.key, "file " + file.toAbsolutePath() + " does not exist or cannot be "
+                    + "read");
+        }
+        return file;
     }
 
     /** The token from the setting or from the file it names (one of the two), or none: the API is then open. */

@@ -1,5 +1,7 @@
 package dev.herald.app;
 
+import com.eatthepath.pushy.apns.ApnsClient;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.herald.avro.MailMessage;
 import dev.herald.avro.PushMessage;
 import dev.herald.sender.ChannelSender;
@@ -9,7 +11,12 @@ import dev.herald.sender.RateLimiter;
 import dev.herald.sender.SenderChannel;
 import dev.herald.sender.SmtpTransport;
 import dev.herald.sender.Transport;
+import dev.herald.sender.push.ApnsTransport;
+import dev.herald.sender.push.FcmTransport;
+import dev.herald.sender.push.GoogleServiceAccountTokens;
+import dev.herald.sender.push.PushRouter;
 import dev.herald.topology.HeraldTopics;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,6 +37,8 @@ public final class Senders implements AutoCloseable {
     /** How long a batch may wait for its slowest answer before that one counts as a transient error. */
     static final Duration SEND_TIMEOUT = Duration.ofSeconds(60);
     static final int MAX_POLL_RECORDS = 200;
+    /** FCM's connect and request timeouts (a timeout is a transient error). */
+    static final Duration PROVIDER_TIMEOUT = Duration.ofSeconds(10);
 
     private final List<ChannelSender<?>> senders;
     private final List<Transport<?>> transports;
@@ -58,18 +67,70 @@ public final class Senders implements AutoCloseable {
                     ? new SmtpTransport(smtp(settings.smtp()))
                     : new LogTransport<>(logFile(config, "mail"), clock);
             transports.add(mail);
-            Transport<PushMessage> push = new LogTransport<>(logFile(config, "push"), clock);
+            Transport<PushMessage> push = pushTransport(config, clock);
             transports.add(push);
             String base = transactionalBase(config, standalone);
             senders.add(sender(config, SenderChannel.mail(topics), mail, settings.mailRate(), base, clock).start());
             senders.add(sender(config, SenderChannel.push(topics), push, settings.pushRate(), base, clock).start());
-            log.info("Senders started: mail through {}, push through {}, retries after {}", mail.name(), push.name(),
-                    settings.backoffs());
+            log.info("Senders started: mail through {}, push through {}, retries after {}", mail.name(),
+                    settings.pushProviders(), settings.backoffs());
             return new Senders(senders, transports);
         } catch (RuntimeException e) {
             new Senders(senders, transports).close();
             throw e;
         }
+    }
+
+    /**
+     * The push channel's transport: the log, or with {@code providers} a {@link PushRouter} over FCM and APNs (either
+     * may be missing: its platforms' messages are then PERMANENT). Builds clients but connects to nothing yet.
+     * A credentials or key file that cannot be used is an error naming its setting; nothing of its content is shown.
+     */
+    static Transport<PushMessage> pushTransport(HeraldConfig config, Clock clock) {
+        HeraldConfig.Sender settings = config.sender();
+        if (!settings.pushTransport().equals("providers")) {
+            return new LogTransport<>(logFile(config, "push"), clock);
+        }
+        Transport<PushMessage> fcm = settings.fcm() == null ? null : fcm(settings.fcm(), clock);
+        try {
+            Transport<PushMessage> apns = settings.apns() == null ? null : apns(settings.apns(), clock);
+            return new PushRouter(apns, fcm);
+        } catch (RuntimeException e) {
+            if (fcm != null) {
+                fcm.close();
+            }
+            throw e;
+        }
+    }
+
+    private static FcmTransport fcm(HeraldConfig.Fcm fcm, Clock clock) {
+        String setting = HeraldConfig.Setting.SENDER_PUSH_FCM_CREDENTIALS.key;
+        GoogleServiceAccountTokens tokens;
+        try {
+            tokens = GoogleServiceAccountTokens.fromFile(fcm.credentials());
+        } catch (JsonProcessingException e) {
+            // Jackson's message may quote the file: say only where it broke.
+            throw new HeraldConfig.ConfigException(setting, "file " + fcm.credentials().toAbsolutePath()
+                    + " is not a service account's JSON key (not JSON at line "
+                    + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + ")");
+        } catch (IOException | RuntimeException e) {
+            throw new HeraldConfig.ConfigException(setting, "file " + fcm.credentials().toAbsolutePath()
+                    + " is not a usable service account's JSON key: " + e.getMessage());
+        }
+        return new FcmTransport(fcm.url(), fcm.project(), tokens, FcmTransport.defaultHttpClient(PROVIDER_TIMEOUT),
+                PROVIDER_TIMEOUT, clock);
+    }
+
+    private static ApnsTransport apns(HeraldConfig.Apns apns, Clock clock) {
+        ApnsClient client;
+        try {
+            client = ApnsTransport.clientBuilder(apns.host(), apns.port(), apns.key(), apns.team(), apns.keyId())
+                    .build();
+        } catch (IOException | RuntimeException e) {
+            throw new HeraldConfig.ConfigException(HeraldConfig.Setting.SENDER_PUSH_APNS_KEY.key, "file "
+                    + apns.key().toAbsolutePath() + " is not a usable APNs .p8 signing key: " + e.getMessage());
+        }
+        return new ApnsTransport(client, apns.bundle(), clock, Duration.ofSeconds(10));
     }
 
     private static String transactionalBase(HeraldConfig config, boolean standalone) {
