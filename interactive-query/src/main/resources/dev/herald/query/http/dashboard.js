@@ -4,6 +4,10 @@
   const REFRESH_MS = 2000;
   const RESULTS = ['success', 'error', 'missing', 'filtered'];
   const COLORS = { success: '#3a9e5d', error: '#d64545', missing: '#e0a030', filtered: '#8a8fa0' };
+  // What senders' receipts said of the outbox messages; only there once a sender runs.
+  const RECEIPTS = ['delivered', 'failed', 'rejectedTarget'];
+  const RECEIPT_LABELS = { delivered: 'delivered', failed: 'failed', rejectedTarget: 'rejected' };
+  const RECEIPT_COLORS = { delivered: '#2f6fbf', failed: '#7a1f1f', rejectedTarget: '#b455c4' };
   let selected = null;
   const charts = {};
 
@@ -33,9 +37,24 @@
     return td;
   }
 
+  function hasReceipts(channel) {
+    return !!channel && [...RECEIPTS, 'retries'].some(f => channel[f] > 0);
+  }
+
+  // Receipt counts: delivered always, failed, rejected and retries when not zero.
+  function receiptText(channel) {
+    const parts = ['delivered ' + (channel.delivered || 0)];
+    if (channel.failed) parts.push('failed ' + channel.failed);
+    if (channel.rejectedTarget) parts.push('rejected ' + channel.rejectedTarget);
+    if (channel.retries) parts.push('retries ' + channel.retries);
+    return parts.join(', ');
+  }
+
+  // Rendering results and messages, then what the receipts said of those messages once a sender has reported.
   function counts(channel) {
     if (!channel) return '-';
-    return RESULTS.map(r => r + ' ' + channel[r]).join(', ') + ' · ' + channel.messages + ' msgs';
+    const rendered = RESULTS.map(r => r + ' ' + channel[r]).join(', ') + ' · ' + channel.messages + ' msgs';
+    return hasReceipts(channel) ? rendered + ' · ' + receiptText(channel) : rendered;
   }
 
   function partial(answers) {
@@ -75,6 +94,35 @@
     return parts.join(' · ');
   }
 
+  // The delivery bar and its label (messages with a final receipt of the run's messages), once there are receipts.
+  function delivery(td, run) {
+    const both = [run.push, run.mail].filter(c => c);
+    if (!run.receipted && run.status !== 'DELIVERED' && !both.some(hasReceipts)) return;
+    const sum = f => both.reduce((n, c) => n + (c[f] || 0), 0);
+    const messages = sum('messages');
+    const bar = document.createElement('progress');
+    bar.className = 'delivery';
+    bar.dataset.deliveryRun = run.runId;
+    bar.max = Math.max(messages, 1);
+    bar.value = run.status === 'DELIVERED' ? bar.max : Math.min(run.receipted || 0, bar.max);
+    td.appendChild(bar);
+    const label = document.createElement('span');
+    label.className = 'delivery-label';
+    const part = (value, bad) => {
+      const span = document.createElement('span');
+      span.textContent = ' · ' + value;
+      if (bad) span.className = 'bad';
+      label.appendChild(span);
+    };
+    label.textContent = ' ' + (run.receipted || 0) + ' of ' + messages + ' messages with a final receipt';
+    part(sum('delivered') + ' delivered', false);
+    if (sum('failed')) part(sum('failed') + ' failed', true);
+    if (sum('rejectedTarget')) part(sum('rejectedTarget') + ' rejected', true);
+    if (sum('retries')) part(sum('retries') + ' retries', false);
+    if (run.deliveredAt) part('last receipt ' + time(run.deliveredAt), false);
+    td.appendChild(label);
+  }
+
   function renderRuns(runLists) {
     const body = document.getElementById('runs');
     body.replaceChildren();
@@ -94,13 +142,15 @@
       progress.className = 'status-' + String(run.status).toLowerCase();
       // A cancelled run is complete, but its bar shows what it sent of what it would have sent.
       progress.max = Math.max(run.expected + (run.status === 'CANCELLED' ? run.notSent || 0 : 0), 1);
-      progress.value = run.status === 'COMPLETED' ? progress.max : Math.min(run.counted, progress.max);
+      progress.value = run.status === 'COMPLETED' || run.status === 'DELIVERED' ? progress.max
+        : Math.min(run.counted, progress.max);
       const td = cell(row, '');
       td.appendChild(progress);
       const label = document.createElement('span');
       label.className = 'percent';
       label.textContent = progressText(run);
       td.appendChild(label);
+      delivery(td, run);
       cell(row, counts(run.push));
       cell(row, counts(run.mail));
       cell(row, Object.entries(run.reasons || {}).map(([k, v]) => k + ' ' + v).join(', '));
@@ -121,10 +171,27 @@
     const data = [xs, ...stacked.slice().reverse()];
     const series = [{}, ...RESULTS.slice().reverse().map(r => ({
       label: r, stroke: COLORS[r], fill: COLORS[r] + '99', points: { show: false } }))];
+    // Receipts as dashed lines over the stacked results (messages, not deliveries), those that occur at all.
+    RECEIPTS.filter(r => windows.some(w => w.push[r] + w.mail[r] > 0)).forEach(r => {
+      data.push(windows.map(w => w.push[r] + w.mail[r]));
+      series.push({ label: RECEIPT_LABELS[r] + ' msgs', stroke: RECEIPT_COLORS[r], width: 2, dash: [6, 4],
+        points: { show: false } });
+    });
     const target = document.getElementById(id);
     if (charts[id]) charts[id].destroy();
     charts[id] = new uPlot({ width: Math.max(target.clientWidth, 300), height: 220, series: series,
       scales: { x: { time: true } } }, data, target);
+    totals(id.replace('chart', 'totals'), summary.totals);
+  }
+
+  // Under a chart: the sums over its windows, both channels together, in the runs' format.
+  function totals(id, t) {
+    const both = [t && t.push, t && t.mail].filter(c => c);
+    const sum = {};
+    [...RESULTS, 'messages', ...RECEIPTS, 'retries'].forEach(f => {
+      sum[f] = both.reduce((n, c) => n + (c[f] || 0), 0);
+    });
+    document.getElementById(id).textContent = both.length ? 'Total: ' + counts(sum) : '';
   }
 
   async function refresh() {
