@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * Keeps each run's RunSummary, from partition reports and outcomes (as {@link RunEvent}s) and tallies of outcomes
  * (as {@link Summary}s), and completes it exactly once: when every partition has reported finally (DONE, or
  * CANCELLED, which makes the run CANCELLED) and the outcomes counted add up to the deliveries they reported. While
- * open, a run is PAUSED when every partition still fanning out is paused. Only the completion is forwarded (to run-summaries); progress is queried from
- * the store. An event for a run already completed, or a second report from one partition, breaks that invariant and
+ * open, a run is PAUSED when every partition still fanning out is paused. Senders' receipts (tallies of them) count
+ * before and after completion, and make a COMPLETED run DELIVERED once every message has a final one. Only the
+ * completion and the delivery are forwarded (to run-summaries); progress is queried from the store. An event for a run already completed, or a second report from one partition, breaks that invariant and
  * is dead-lettered rather than silently miscounted. Runs are forgotten after the runs retention (counted from
  * completion, or from the last event of a run that never completed); an event of an unknown run scheduled before
  * the retention is dropped, as its run was forgotten and must not come back half counted.
