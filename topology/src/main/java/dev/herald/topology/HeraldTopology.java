@@ -22,6 +22,7 @@ import dev.herald.topology.channels.ChannelStep;
 import dev.herald.topology.channels.MailRenderer;
 import dev.herald.topology.channels.PushRenderer;
 import dev.herald.topology.channels.Templates;
+import dev.herald.topology.errors.Checked;
 import dev.herald.topology.errors.Decode;
 import dev.herald.topology.fanout.FanoutOutput;
 import dev.herald.topology.fanout.FanoutProcessor;
@@ -168,7 +169,7 @@ public final class HeraldTopology {
                         .setUpdatedAt(campaign.getUpdatedAt())
                         .build()), Named.as("campaigns-to-controls"));
         KStream<String, FanoutControl> orders = read(builder, topics.runControls(), "run-controls")
-                .processValues(RunControlValidator::new, Named.as("run-controls-validate"))
+                .processValues(() -> new Checked<>(RunControlValidator::check), Named.as("run-controls-validate"))
                 .mapValues(order -> new FanoutControl(order), Named.as("run-controls-to-controls"));
         return states.merge(orders, Named.as("controls"));
     }
@@ -184,7 +185,7 @@ public final class HeraldTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.RECIPIENTS_BY_SEGMENT), serdes.string(), serdes.string()));
         return read(builder, topics.recipients(), "recipients")
-                .processValues(RecipientValidator::new, Named.as("recipients-validate"))
+                .processValues(() -> new Checked<>(RecipientValidator::check), Named.as("recipients-validate"))
                 .processValues(() -> new SegmentIndexer(StoreNames.RECIPIENTS_BY_SEGMENT),
                         Named.as("recipients-segment-index"), StoreNames.RECIPIENTS_BY_SEGMENT)
                 .toTable(Named.as("recipients-table"),
@@ -272,7 +273,8 @@ public final class HeraldTopology {
                 Stores.persistentKeyValueStore(StoreNames.RECEIPT_TALLIES), serdes.string(), serdes.summary())
                 .withCachingEnabled());
         KStream<String, Receipt> receipts = read(builder, topics.receipts(), "receipts")
-                .processValues(ReceiptValidator::new, Named.as("receipts-validate"));
+                .processValues(() -> new Checked<Receipt>((key, receipt) -> ReceiptValidator.check(receipt)),
+                        Named.as("receipts-validate"));
         // Rejected targets: reported on recipient-updates, and (by a setting) removed from the profile, which goes
         // back through the recipients topic like any other change, index and all.
         KStream<String, SpecificRecord> dead = receipts.process(

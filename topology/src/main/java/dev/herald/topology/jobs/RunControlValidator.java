@@ -2,32 +2,15 @@ package dev.herald.topology.jobs;
 
 import dev.herald.avro.RunControl;
 import dev.herald.topology.RunIds;
-import dev.herald.topology.errors.InvalidRecordException;
 import java.util.Optional;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
-import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
 /**
  * Lets only run controls that name a run of the campaign they are keyed by reach the fan-out: anything else could
  * never match a run, and an operator who mistyped a run id must see it dead-lettered rather than silently ignored.
  */
-public final class RunControlValidator implements FixedKeyProcessor<String, RunControl, RunControl> {
+public final class RunControlValidator {
 
-    private FixedKeyProcessorContext<String, RunControl> context;
-
-    @Override
-    public void init(FixedKeyProcessorContext<String, RunControl> context) {
-        this.context = context;
-    }
-
-    @Override
-    public void process(FixedKeyRecord<String, RunControl> record) {
-        Optional<String> problem = check(record.key(), record.value());
-        if (problem.isPresent()) {
-            throw new InvalidRecordException(problem.get());
-        }
-        context.forward(record);
+    private RunControlValidator() {
     }
 
     /** What is wrong with a run control record, if anything (the command line checks the same before producing). */

@@ -2,32 +2,15 @@ package dev.herald.topology.summary;
 
 import dev.herald.avro.Receipt;
 import dev.herald.topology.RunIds;
-import dev.herald.topology.errors.InvalidRecordException;
 import java.util.Optional;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
-import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
 /**
  * Lets only receipts that name a run of their campaign into the tallies: external senders write this topic too, and a
  * receipt for a run id that is not one would start a run that never ends.
  */
-public final class ReceiptValidator implements FixedKeyProcessor<String, Receipt, Receipt> {
+public final class ReceiptValidator {
 
-    private FixedKeyProcessorContext<String, Receipt> context;
-
-    @Override
-    public void init(FixedKeyProcessorContext<String, Receipt> context) {
-        this.context = context;
-    }
-
-    @Override
-    public void process(FixedKeyRecord<String, Receipt> record) {
-        Optional<String> problem = check(record.value());
-        if (problem.isPresent()) {
-            throw new InvalidRecordException(problem.get());
-        }
-        context.forward(record);
+    private ReceiptValidator() {
     }
 
     /** What is wrong with a receipt, if anything. */
