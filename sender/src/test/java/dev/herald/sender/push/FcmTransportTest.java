@@ -172,7 +172,7 @@ class FcmTransportTest {
 
         assertThat(result.kind()).isEqualTo(Kind.TRANSIENT);
         assertThat(result.providerCode()).isNull();
-        assertThat(result.detail()).contains("HttpTimeoutException");
+        assertThat(result.detail()).containsIgnoringCase("timeout");
     }
 
     @Test
