@@ -36,7 +36,14 @@ public final class Senders implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Senders.class);
     /** How long a batch may wait for its slowest answer before that one counts as a transient error. */
     static final Duration SEND_TIMEOUT = Duration.ofSeconds(60);
-    static final int MAX_POLL_RECORDS = 200;
+    /**
+     * Messages per batch (and transaction) at most. The sender stops sending while it commits a batch, so small
+     * batches leave the provider idle: on the harness's sender case, 200 gave 12,600 push messages/s and 1,000 gave
+     * 18,400. The cost is the duplicates a crash can cause, which are at most one batch.
+     */
+    static final int MAX_POLL_RECORDS = 1_000;
+    /** A rate-limited batch is at most this much sending, so it ends well within the consumer's poll interval. */
+    static final Duration MAX_BATCH_TIME = Duration.ofSeconds(60);
     /** FCM's connect and request timeouts (a timeout is a transient error). */
     static final Duration PROVIDER_TIMEOUT = Duration.ofSeconds(10);
 
@@ -150,8 +157,19 @@ public final class Senders implements AutoCloseable {
         ChannelSender.Config c = new ChannelSender.Config(config.bootstrapServers(),
                 ChannelSender.groupId(config.applicationId(), channel), base + "-sender-" + channel.name(), kafka,
                 new ErrorPolicy(config.sender().backoffs()), new RateLimiter(rate), config.sender().maxInFlight(),
-                SEND_TIMEOUT, MAX_POLL_RECORDS);
+                SEND_TIMEOUT, maxPollRecords(rate));
         return new ChannelSender<>(channel, transport, c, clock);
+    }
+
+    /**
+     * {@link #MAX_POLL_RECORDS}, or fewer under a rate limit: at most {@link #MAX_BATCH_TIME} of sending (at 2
+     * messages/s, 120), as a batch must be committed before {@code max.poll.interval.ms} (5 minutes) runs out.
+     */
+    static int maxPollRecords(double rate) {
+        if (rate <= 0) {
+            return MAX_POLL_RECORDS;
+        }
+        return (int) Math.max(1, Math.min(MAX_POLL_RECORDS, Math.floor(rate * MAX_BATCH_TIME.toSeconds())));
     }
 
     private static SmtpTransport.Settings smtp(HeraldConfig.Smtp smtp) {

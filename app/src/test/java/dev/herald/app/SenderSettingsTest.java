@@ -279,4 +279,12 @@ class SenderSettingsTest {
                 .withServers("127.0.0.1:19092", "http://127.0.0.1:18081");
         assertThat(Herald.banner(off, true, 8080, true)).doesNotContain("Delivery:");
     }
+
+    @Test
+    void aBatchIsAThousandMessagesOrUnderARateLimitAtMostAMinuteOfSending() {
+        assertThat(Senders.maxPollRecords(0)).isEqualTo(1_000);
+        assertThat(Senders.maxPollRecords(100)).isEqualTo(1_000);
+        assertThat(Senders.maxPollRecords(2)).isEqualTo(120);
+        assertThat(Senders.maxPollRecords(0.001)).isEqualTo(1);
+    }
 }
