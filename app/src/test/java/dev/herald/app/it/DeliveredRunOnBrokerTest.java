@@ -3,7 +3,15 @@ package dev.herald.app.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.icegreen.greenmail.Managers;
+import com.icegreen.greenmail.imap.ImapHostManager;
+import com.icegreen.greenmail.mail.MailAddress;
+import com.icegreen.greenmail.server.AbstractServer;
+import com.icegreen.greenmail.smtp.SmtpManager;
+import com.icegreen.greenmail.smtp.SmtpState;
+import com.icegreen.greenmail.user.UserManager;
 import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -30,8 +38,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The whole loop on a real broker: a run is rendered, Herald's senders deliver it over SMTP (GreenMail, a real SMTP
- * server in the JVM) and FCM's HTTP v1 API (a local server answering as Google documents: one token unregistered,
- * one unavailable once), and the receipts make the run DELIVERED with summaries equal to what the servers received.
+ * server in the JVM, refusing one mailbox) and FCM's HTTP v1 API (a local server answering as Google documents: one
+ * token unregistered, one unavailable once), and the receipts make the run DELIVERED with summaries equal to what the
+ * servers received.
  */
 class DeliveredRunOnBrokerTest {
     private static final int RECIPIENTS = 1_000;
@@ -39,10 +48,12 @@ class DeliveredRunOnBrokerTest {
     private static final String DEAD_TOKEN = "r00003-t0";
     /** Recipient 2's only token: FCM is unavailable for it once, then accepts it. */
     private static final String FLAKY_TOKEN = "r00002-t0";
+    /** Recipient 5's address: GreenMail refuses it at RCPT TO with 550, as a server refuses an unknown mailbox. */
+    private static final String REFUSED_MAILBOX = "r00005@example.com";
 
     @Test
     void runIsDeliveredAndItsSummariesEqualWhatTheProvidersReceived() throws Exception {
-        GreenMail smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+        GreenMail smtp = new RefusingGreenMail(ServerSetupTest.SMTP.dynamicPort());
         smtp.start();
         try (HeraldFixture fixture = new HeraldFixture(); FakeFcm fcm = new FakeFcm()) {
             Map<String, String> settings = fixture.settings("delivered", 2);
@@ -82,7 +93,10 @@ class DeliveredRunOnBrokerTest {
                 assertThat(fcm.accepted).contains(FLAKY_TOKEN).doesNotContain(DEAD_TOKEN);
                 MimeMessage[] received = smtp.getReceivedMessages();
                 assertThat(mail.path("delivered").asLong()).as("GreenMail received").isEqualTo(received.length)
-                        .isEqualTo(mail.path("messages").asLong());
+                        .isEqualTo(mail.path("messages").asLong() - 1);
+                assertThat(mail.path("rejectedTarget").asLong()).as("the refused mailbox").isEqualTo(1);
+                assertThat(mail.path("retries").asLong()).as("a refused mailbox is not retried").isZero();
+                assertThat(mail.path("failed").asLong()).isZero();
                 assertThat(run.path("receipted").asLong())
                         .isEqualTo(push.path("messages").asLong() + mail.path("messages").asLong());
 
@@ -91,17 +105,60 @@ class DeliveredRunOnBrokerTest {
                 assertThat(summary.path("push").path("delivered").asLong()).isEqualTo(fcm.accepted.size());
                 assertThat(summary.path("push").path("rejectedTarget").asLong()).isEqualTo(1);
                 assertThat(summary.path("mail").path("delivered").asLong()).isEqualTo(received.length);
+                assertThat(summary.path("mail").path("rejectedTarget").asLong()).isEqualTo(1);
 
                 List<ConsumerRecord<String, RecipientUpdate>> updates =
-                        fixture.readCommitted(fixture.topics.recipientUpdates(), 1);
-                assertThat(updates).singleElement().satisfies(update -> {
+                        fixture.readCommitted(fixture.topics.recipientUpdates(), 2);
+                assertThat(updates).hasSize(2).anySatisfy(update -> {
                     assertThat(update.key()).isEqualTo("r00003");
                     assertThat(update.value().getChange()).isEqualTo(RecipientChange.DEAD_PUSH_TOKEN);
                     assertThat(update.value().getTarget()).isEqualTo(DEAD_TOKEN);
+                }).anySatisfy(update -> {
+                    assertThat(update.key()).isEqualTo("r00005");
+                    assertThat(update.value().getChange()).isEqualTo(RecipientChange.DEAD_EMAIL);
+                    assertThat(update.value().getTarget()).isEqualTo(REFUSED_MAILBOX);
                 });
             }
         } finally {
             smtp.stop();
+        }
+    }
+
+    /**
+     * GreenMail, whose SMTP service answers RCPT TO for {@link #REFUSED_MAILBOX} with {@code 550 5.1.1}: its SMTP
+     * manager is replaced by one that checks recipients, over the same users and mailboxes, so what it received is
+     * still what {@link GreenMail#getReceivedMessages()} shows.
+     */
+    static final class RefusingGreenMail extends GreenMail {
+        RefusingGreenMail(ServerSetup setup) {
+            super(setup);
+        }
+
+        @Override
+        protected Map<String, AbstractServer> createServices(ServerSetup[] config, Managers managers) {
+            SmtpManager refusing = new SmtpManager(managers.getImapHostManager(), managers.getUserManager()) {
+                @Override
+                public String checkRecipient(SmtpState state, MailAddress address) {
+                    return REFUSED_MAILBOX.equalsIgnoreCase(address.getEmail())
+                            ? "550 5.1.1 <" + address.getEmail() + ">: mailbox unavailable" : null;
+                }
+            };
+            return super.createServices(config, new Managers() {
+                @Override
+                public SmtpManager getSmtpManager() {
+                    return refusing;
+                }
+
+                @Override
+                public UserManager getUserManager() {
+                    return managers.getUserManager();
+                }
+
+                @Override
+                public ImapHostManager getImapHostManager() {
+                    return managers.getImapHostManager();
+                }
+            });
         }
     }
 
