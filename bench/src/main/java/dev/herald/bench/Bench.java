@@ -43,7 +43,9 @@ import org.apache.kafka.common.TopicPartition;
  *       (c) the segment inside the table, (f) queries idle and during runs, (e) SIGKILL in the middle of a run;</li>
  *   <li>{@code small-heap}: (d) the big run at a small -Xmx, against (b)'s time and peak resident memory;</li>
  *   <li>{@code two}: issue 15, two instances of one application: keyed local, keyed forwarded, gather and the same
- *       list from the local replica, at a fixed rate and at saturation.</li>
+ *       list from the local replica, at a fixed rate and at saturation;</li>
+ *   <li>{@code senders}: issue 10, the senders against local providers (FCM, APNs, SMTP), against the transports
+ *       alone ({@link SenderCase}).</li>
  * </ul>
  */
 public final class Bench {
@@ -167,6 +169,9 @@ public final class Bench {
             }
             if (options.groups().contains("two")) {
                 group("two", this::twoGroup);
+            }
+            if (options.groups().contains("senders")) {
+                group("senders", () -> new SenderCase(broker, options, data, report, work).run());
             }
         } catch (RuntimeException e) {
             report.error("harness", e);

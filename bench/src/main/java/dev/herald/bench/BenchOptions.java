@@ -26,7 +26,9 @@ import java.util.Set;
  * @param twoRecipients      recipients of the two-instance case (its runs are small: the case is about routing)
  * @param saturationClients  concurrent closed-loop clients of the saturation phases
  * @param recoveryRate       messagesPerSecond limit of the SIGKILL run, or 0 for none (small runs end before a kill)
- * @param groups             which groups of cases run: sizes, big, small-heap, two
+ * @param pushMessages       push messages of the sender case, about half to FCM and half to APNs
+ * @param mailMessages       mails of the sender case
+ * @param groups             which groups of cases run: sizes, big, small-heap, two, senders
  * @param heraldArgs         extra flags for every Herald JVM (e.g. --kafka.num.stream.threads=2)
  * @param jvmArgs            extra JVM options for every Herald JVM
  * @param out                where the JSON goes
@@ -47,6 +49,8 @@ public record BenchOptions(
         int twoRecipients,
         int saturationClients,
         int recoveryRate,
+        int pushMessages,
+        int mailMessages,
         Set<String> groups,
         List<String> heraldArgs,
         List<String> jvmArgs,
@@ -55,19 +59,22 @@ public record BenchOptions(
         boolean keepWork,
         long seed) {
 
-    public static final List<String> GROUPS = List.of("sizes", "big", "small-heap", "two");
+    public static final List<String> GROUPS = List.of("sizes", "big", "small-heap", "two", "senders");
 
     /** Small numbers, short phases: what {@code mvn verify} runs so the harness cannot rot. */
     public static BenchOptions smoke(Path targetDir) {
         return new BenchOptions("smoke", List.of(2_000), 2_000, 200, "512m", 100, 1.0, 100, 1.0, 200, 2, 1_000,
-                new LinkedHashSet<>(GROUPS), List.of(), List.of(), targetDir.resolve("bench-results.json"),
+                2_000, 400, new LinkedHashSet<>(GROUPS), List.of(), List.of(), targetDir.resolve("bench-results.json"),
                 targetDir.resolve("bench-work"), false, 7L);
     }
 
-    /** The sizes of issue 7: 100,000 and 1,000,000 recipients, a 10,000 segment, 2,000 requests/s. */
+    /**
+     * The sizes of issue 7 (100,000 and 1,000,000 recipients, a 10,000 segment, 2,000 requests/s) and of issue 10's
+     * senders (200,000 push messages, 20,000 mails: ten seconds each at the targets).
+     */
     public static BenchOptions full(Path targetDir) {
         return new BenchOptions("full", List.of(100_000, 1_000_000), 1_000_000, 10_000, "512m", 2_000, 10.0, 500,
-                10.0, 2_000, 2, 0, new LinkedHashSet<>(GROUPS), List.of(), List.of(),
+                10.0, 2_000, 2, 0, 200_000, 20_000, new LinkedHashSet<>(GROUPS), List.of(), List.of(),
                 targetDir.resolve("bench-results.json"), targetDir.resolve("bench-work"), false, 7L);
     }
 
@@ -131,6 +138,10 @@ public record BenchOptions(
                         ? positive("saturation-clients", values.remove("saturation-clients")) : o.saturationClients,
                 values.containsKey("recovery-rate") ? Integer.parseInt(values.remove("recovery-rate").trim())
                         : o.recoveryRate,
+                values.containsKey("push-messages") ? positive("push-messages", values.remove("push-messages"))
+                        : o.pushMessages,
+                values.containsKey("mail-messages") ? positive("mail-messages", values.remove("mail-messages"))
+                        : o.mailMessages,
                 values.containsKey("groups") ? groups(values.remove("groups")) : o.groups,
                 List.copyOf(heraldArgs),
                 List.copyOf(jvmArgs),
@@ -161,7 +172,8 @@ public record BenchOptions(
     static String usage() {
         return "usage: [--smoke|--full] [--recipients=N | --sizes=N,M --big=M] [--segment=N] [--small-heap=512m] "
                 + "[--query-rate=N] [--query-seconds=S] [--two-rate=N] [--two-seconds=S] [--two-recipients=N] "
-                + "[--saturation-clients=N] [--recovery-rate=N] [--groups=" + String.join(",", GROUPS) + "] "
+                + "[--saturation-clients=N] [--recovery-rate=N] [--push-messages=N] [--mail-messages=N] "
+                + "[--groups=" + String.join(",", GROUPS) + "] "
                 + "[--herald-arg=--name=value]... [--jvm-arg=-Xopt]... [--out=file.json] [--work-dir=dir] "
                 + "[--keep-work] [--seed=N]";
     }
@@ -181,6 +193,8 @@ public record BenchOptions(
         m.put("twoRecipients", twoRecipients);
         m.put("saturationClients", saturationClients);
         m.put("recoveryRate", recoveryRate);
+        m.put("pushMessages", pushMessages);
+        m.put("mailMessages", mailMessages);
         m.put("groups", List.copyOf(groups));
         m.put("heraldArgs", heraldArgs);
         m.put("jvmArgs", jvmArgs);

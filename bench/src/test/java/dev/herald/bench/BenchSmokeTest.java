@@ -32,7 +32,8 @@ class BenchSmokeTest {
                 "b.2000.outbox_exactly_once", "c.in_table.outbox_exactly_once", "c.alone.outbox_exactly_once",
                 "d.outbox_exactly_once", "e.killed_mid_run", "e.outbox_exactly_once", "e.run_summary_equals_outbox",
                 "e.windowed_summary_equals_outbox", "two.keyed_forwarded_served_by_peer",
-                "two.replicated_list_from_replica");
+                "two.replicated_list_from_replica", "s.push.each_message_sent_once_and_receipted",
+                "s.mail.each_message_sent_once_and_receipted");
         assertThat(report.checks()).allSatisfy(c -> assertThat(c.passed()).as(c.id() + ": " + c.detail()).isTrue());
 
         JsonNode root = new ObjectMapper().readTree(json.toFile());
@@ -54,7 +55,8 @@ class BenchSmokeTest {
         List<String> expected = new ArrayList<>(List.of(
                 "a.2000.records_per_s", "b.2000.tick_to_completed_s", "b.2000.messages_per_s", "b.2000.value_bytes",
                 "c.segment_in_table_s", "d.small_heap.run_s", "e.restart_to_ready_s", "e.restart_to_completed_s",
-                "e.tick_to_completed_s", "e.killed_at_offsets"));
+                "e.tick_to_completed_s", "e.killed_at_offsets", "s.push.transport_per_s", "s.push.sender_per_s",
+                "s.mail.transport_per_s", "s.mail.sender_per_s"));
         if (Files.exists(Path.of("/proc/self/status"))) {
             expected.addAll(List.of("d.small_heap.peak_rss_mb", "d.default_heap.peak_rss_mb"));
         }
