@@ -147,6 +147,7 @@ public final class Herald implements AutoCloseable {
             if (config.sender().enabled()) {
                 // After the streams: the senders read what the topology writes, on threads of their own.
                 senders = Senders.start(config, topics, false);
+                http.bindSenders(senders);
             }
             return new Herald(config, kafka, registry, streams, http, senders, demoLoaded);
         } catch (RuntimeException e) {

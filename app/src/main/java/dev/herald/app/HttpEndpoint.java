@@ -71,6 +71,11 @@ final class HttpEndpoint implements AutoCloseable {
                 Router.DEFAULT_PEER_TIMEOUT, replica, config.apiToken()));
     }
 
+    /** Publishes the in-process senders' meters next to Herald's own. */
+    void bindSenders(Senders senders) {
+        senders.bindTo(metrics);
+    }
+
     /** {@code next}, after the query routing has dropped what it knew of the previous rebalance's metadata. */
     KafkaStreams.StateListener stateListener(KafkaStreams.StateListener next) {
         return cluster.stateListener(next);

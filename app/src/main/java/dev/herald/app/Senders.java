@@ -4,6 +4,7 @@ import com.eatthepath.pushy.apns.ApnsClient;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.herald.avro.MailMessage;
 import dev.herald.avro.PushMessage;
+import dev.herald.avro.ReceiptStatus;
 import dev.herald.sender.ChannelSender;
 import dev.herald.sender.ErrorPolicy;
 import dev.herald.sender.LogTransport;
@@ -16,6 +17,10 @@ import dev.herald.sender.push.FcmTransport;
 import dev.herald.sender.push.GoogleServiceAccountTokens;
 import dev.herald.sender.push.PushRouter;
 import dev.herald.topology.HeraldTopics;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -179,6 +184,30 @@ public final class Senders implements AutoCloseable {
 
     public List<ChannelSender<?>> senders() {
         return senders;
+    }
+
+    /**
+     * Publishes each channel's sender as {@code herald_sender_sent_total} (sends, retries included),
+     * {@code herald_sender_receipts_total} by status (committed receipts), {@code herald_sender_batches_total} and
+     * {@code herald_sender_running} (0 once it stopped on a fatal error), tagged by channel.
+     */
+    public void bindTo(MeterRegistry registry) {
+        for (ChannelSender<?> sender : senders) {
+            Tags channel = Tags.of("channel", sender.channel().name());
+            FunctionCounter.builder("herald.sender.sent", sender, ChannelSender::sent)
+                    .description("messages sent through the transport, retries included").tags(channel)
+                    .register(registry);
+            FunctionCounter.builder("herald.sender.batches", sender, ChannelSender::batches)
+                    .description("batches committed").tags(channel).register(registry);
+            for (ReceiptStatus status : ReceiptStatus.values()) {
+                FunctionCounter.builder("herald.sender.receipts", sender, s -> s.receipts(status))
+                        .description("receipts committed, by status").tags(channel.and("status", status.name()))
+                        .register(registry);
+            }
+            Gauge.builder("herald.sender.running", sender, s -> s.isRunning() && s.failure() == null ? 1 : 0)
+                    .description("1 while the sender runs, 0 once it stopped on a fatal error").tags(channel)
+                    .register(registry);
+        }
     }
 
     /** True while every sender runs; false once one stopped on a fatal error (its failure is logged). */

@@ -2,11 +2,13 @@ package dev.herald.sender;
 
 import dev.herald.avro.Parked;
 import dev.herald.avro.Receipt;
+import dev.herald.avro.ReceiptStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -104,6 +106,7 @@ public final class ChannelSender<M> implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
+    private final Map<ReceiptStatus, AtomicLong> receipts = new EnumMap<>(ReceiptStatus.class);
     private volatile boolean running = true;
     private volatile Throwable failure;
     private volatile Runnable crashBeforeCommit;
@@ -117,6 +120,9 @@ public final class ChannelSender<M> implements AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.inFlight = new Semaphore(config.maxInFlight());
+        for (ReceiptStatus status : ReceiptStatus.values()) {
+            receipts.put(status, new AtomicLong());
+        }
     }
 
     /** Starts the sender's thread; the clients are created on it. */
@@ -145,6 +151,11 @@ public final class ChannelSender<M> implements AutoCloseable {
     /** Batches committed so far. */
     public long batches() {
         return batches.get();
+    }
+
+    /** Receipts of {@code status} committed so far. */
+    public long receipts(ReceiptStatus status) {
+        return receipts.get(status).get();
     }
 
     /** Why the sender stopped on its own, or null while it runs or after a clean close. */
@@ -339,14 +350,16 @@ public final class ChannelSender<M> implements AutoCloseable {
     private void commit(List<Item<M>> items, List<SendResult> results,
                         Map<TopicPartition, OffsetAndMetadata> offsets) {
         Instant now = clock.instant();
+        Map<ReceiptStatus, Long> written = new EnumMap<>(ReceiptStatus.class);
         try {
             producer.beginTransaction();
             for (int i = 0; i < items.size(); i++) {
-                write(items.get(i), results.get(i), now);
+                written.merge(write(items.get(i), results.get(i), now), 1L, Long::sum);
             }
             producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
             producer.commitTransaction();
             batches.incrementAndGet();
+            written.forEach((status, n) -> receipts.get(status).addAndGet(n));
         } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException
                  | UnsupportedVersionException e) {
             // Fatal for this producer: another instance took over its transactional id, or the cluster refuses us.
@@ -366,7 +379,8 @@ public final class ChannelSender<M> implements AutoCloseable {
         }
     }
 
-    private void write(Item<M> item, SendResult result, Instant now) {
+    /** Writes what became of one message (in the open transaction) and returns its receipt's status. */
+    private ReceiptStatus write(Item<M> item, SendResult result, Instant now) {
         M message = item.message();
         String recipientId = channel.recipientId().apply(message);
         ErrorPolicy.Decision decision = config.policy().decide(result, item.attempt(), now);
@@ -403,6 +417,7 @@ public final class ChannelSender<M> implements AutoCloseable {
             producer.send(new ProducerRecord<>(topic, key(topic, recipientId),
                     channel.parkedTopic().valueSerde().serializer().serialize(topic, parked)));
         }
+        return decision.status();
     }
 
     private byte[] key(String topic, String recipientId) {

@@ -260,6 +260,15 @@ class SenderOnBrokerTest {
         // Sent again at most: the batches in flight when a rebalance moved their partitions (20 each).
         assertThat(a.sent.get() + b.sent.get()).isBetween(400, 440);
         assertThat(first.batches() + second.batches()).isPositive();
+        // The senders' own counts (their meters) are of committed receipts: 400 together, however sent. They are
+        // counted just after the commit a reader may already have seen.
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (first.receipts(ReceiptStatus.DELIVERED) + second.receipts(ReceiptStatus.DELIVERED) < 400
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(first.receipts(ReceiptStatus.DELIVERED) + second.receipts(ReceiptStatus.DELIVERED)).isEqualTo(400);
+        assertThat(first.receipts(ReceiptStatus.RETRYING) + second.receipts(ReceiptStatus.RETRYING)).isZero();
         assertThat(first.failure()).isNull();
         assertThat(second.failure()).isNull();
     }

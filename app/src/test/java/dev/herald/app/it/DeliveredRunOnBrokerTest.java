@@ -107,6 +107,20 @@ class DeliveredRunOnBrokerTest {
                 assertThat(summary.path("mail").path("delivered").asLong()).isEqualTo(received.length);
                 assertThat(summary.path("mail").path("rejectedTarget").asLong()).isEqualTo(1);
 
+                // A sender counts a receipt just after committing it: the summaries may be a hair ahead.
+                String mailDelivered = "herald_sender_receipts_total{channel=\"mail\",status=\"DELIVERED\"} "
+                        + received.length + ".0";
+                HeraldFixture.await("sender meters", () -> fixture.getRaw(herald, "/metrics").body()
+                        .contains(mailDelivered));
+                String metrics = fixture.getRaw(herald, "/metrics").body();
+                assertThat(metrics)
+                        .contains("herald_sender_receipts_total{channel=\"mail\",status=\"REJECTED_TARGET\"} 1.0")
+                        .contains("herald_sender_receipts_total{channel=\"push\",status=\"RETRYING\"} 1.0")
+                        .contains("herald_sender_receipts_total{channel=\"push\",status=\"DELIVERED\"} "
+                                + fcm.accepted.size() + ".0")
+                        .contains("herald_sender_running{channel=\"push\"} 1.0")
+                        .contains("herald_sender_running{channel=\"mail\"} 1.0");
+
                 List<ConsumerRecord<String, RecipientUpdate>> updates =
                         fixture.readCommitted(fixture.topics.recipientUpdates(), 2);
                 assertThat(updates).hasSize(2).anySatisfy(update -> {
