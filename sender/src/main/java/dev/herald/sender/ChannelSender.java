@@ -267,7 +267,7 @@ public final class ChannelSender<M> implements AutoCloseable {
     }
 
     /** One message of a batch: where it came from, what it is, the attempt, and (once sent) the answer. */
-    private record Item<M>(ConsumerRecord<byte[], byte[]> record, M message, int attempt,
+    private record Item<M>(ConsumerRecord<byte[], byte[]> record, M message, int attempt, boolean replay,
                            CompletableFuture<SendResult> result) {
     }
 
@@ -300,7 +300,8 @@ public final class ChannelSender<M> implements AutoCloseable {
                     continue;
                 }
                 int attempt = retryTopic ? SenderHeaders.attempt(record.headers()) : 1;
-                items.add(new Item<>(record, message, attempt, send(message)));
+                boolean replay = retryTopic && SenderHeaders.replay(record.headers());
+                items.add(new Item<>(record, message, attempt, replay, send(message)));
             }
         }
         if (offsets.isEmpty()) {
@@ -396,6 +397,7 @@ public final class ChannelSender<M> implements AutoCloseable {
                 .setDetail(result.detail())
                 .setAttempt(item.attempt())
                 .setAt(now)
+                .setReplay(item.replay())
                 .build();
         String receipts = channel.receipts().name();
         producer.send(new ProducerRecord<>(receipts, key(receipts, recipientId),
@@ -403,6 +405,9 @@ public final class ChannelSender<M> implements AutoCloseable {
         if (decision.retry()) {
             RecordHeaders headers = new RecordHeaders();
             SenderHeaders.set(headers, item.attempt() + 1, decision.retryAt().toEpochMilli());
+            if (item.replay()) {
+                SenderHeaders.markReplay(headers);
+            }
             producer.send(new ProducerRecord<>(channel.retry().name(), null, null, item.record().key(),
                     item.record().value(), headers));
         }

@@ -4,12 +4,17 @@ import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
-/** The headers of a retry-topic record: which attempt it is and when it is due. Values are decimal strings. */
+/**
+ * The headers of a retry-topic record: which attempt it is, when it is due, and whether it is a replayed parked
+ * message. Values are decimal strings.
+ */
 public final class SenderHeaders {
     /** The number of the attempt the record is for (2 for the first retry; a replay is 1). */
     public static final String ATTEMPT = "herald.attempt";
     /** When the attempt is due, epoch milliseconds. */
     public static final String NOT_BEFORE = "herald.not-before";
+    /** Present ({@code 1}) on a parked message an operator replayed, and on its retries. */
+    public static final String REPLAY = "herald.replay";
 
     private SenderHeaders() {
     }
@@ -18,6 +23,17 @@ public final class SenderHeaders {
         headers.remove(ATTEMPT).remove(NOT_BEFORE);
         headers.add(ATTEMPT, Integer.toString(attempt).getBytes(StandardCharsets.UTF_8));
         headers.add(NOT_BEFORE, Long.toString(notBeforeMillis).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Marks the record as a replayed parked message. */
+    public static void markReplay(Headers headers) {
+        headers.remove(REPLAY);
+        headers.add(REPLAY, "1".getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Whether the record is a replayed parked message (or a retry of one). */
+    public static boolean replay(Headers headers) {
+        return number(headers, REPLAY, 0) == 1;
     }
 
     /** The attempt number in {@code headers}, or 1 when absent or unreadable (an outbox record). */

@@ -134,6 +134,7 @@ class SenderOnBrokerTest {
         Map<String, List<Receipt>> byMessage = receipts.stream()
                 .collect(Collectors.groupingBy(Receipt::getMessageId));
         assertThat(byMessage).hasSize(220);
+        assertThat(receipts).extracting(Receipt::getReplay).as("nothing here was replayed").containsOnly(false);
         for (List<Receipt> history : byMessage.values()) {
             // Exactly one final receipt per message, last, after its RETRYING ones, attempts counting up.
             long finals = history.stream().filter(r -> r.getStatus() != ReceiptStatus.RETRYING).count();
@@ -235,6 +236,31 @@ class SenderOnBrokerTest {
                 .collect(Collectors.toSet());
         assertThat(twice).isEqualTo(inFlight.stream().map(SmtpTransport::messageIdHeader).collect(Collectors.toSet()));
         assertThat(perId.values()).allMatch(n -> n <= 2);
+    }
+
+    @Test
+    void aReplayedMessageKeepsItsReplayMarkThroughItsRetries() throws Exception {
+        HeraldTopics topics = topics("replay.");
+        PushMessage parked = Messages.push("push-replayed", "r-1", "flaky-1");
+        org.apache.kafka.common.header.internals.RecordHeaders headers =
+                new org.apache.kafka.common.header.internals.RecordHeaders();
+        // As `herald parked replay` writes it: attempt 1, due now, marked.
+        SenderHeaders.set(headers, 1, System.currentTimeMillis());
+        SenderHeaders.markReplay(headers);
+        try (KafkaProducer<String, PushMessage> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                topics.pushRetry().keySerde().serializer(), topics.pushRetry().valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(topics.pushRetry().name(), null, null, "r-1", parked, headers)).get();
+        }
+        start(SenderChannel.push(topics), new ScriptedPush(), "replay",
+                new ErrorPolicy(List.of(Duration.ofMillis(100), Duration.ofMillis(200))), 50);
+
+        List<Receipt> receipts = readCommitted(topics.receipts(), 3);
+        assertThat(receipts).extracting(Receipt::getStatus)
+                .containsExactly(ReceiptStatus.RETRYING, ReceiptStatus.RETRYING, ReceiptStatus.DELIVERED);
+        assertThat(receipts).extracting(Receipt::getReplay).containsOnly(true);
+        assertThat(readCommittedRecords(topics.pushRetry(), 3)).allSatisfy(r ->
+                assertThat(SenderHeaders.replay(r.headers())).isTrue());
     }
 
     @Test

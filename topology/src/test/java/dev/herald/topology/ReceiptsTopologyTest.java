@@ -87,6 +87,47 @@ class ReceiptsTopologyTest {
     }
 
     @Test
+    void replayedParkedMessageReplacesItsFailedReceiptInTheRunAndCountsAsAnEventInItsMinute() {
+        try (HeraldTestDriver herald = HeraldTestDriver.start(NOW)) {
+            herald.recipients().pipeInput("a", recipient("a").build(), NOW);
+            herald.campaigns().pipeInput("c1", campaign("c1").setChannels(List.of(Channel.MAIL)).build(), NOW);
+            herald.ticks().pipeInput("c1", manualTick("c1", Instant.parse("2026-05-01T10:00:00Z")), NOW);
+            herald.advance(Duration.ofSeconds(2));
+            String message = herald.mailOutbox().readValue().getMessageId();
+            herald.runSummaries().readValuesToList();
+
+            send(herald, receipt(message, "a", Channel.MAIL, ReceiptStatus.FAILED, 4), NOW.plusSeconds(3));
+            herald.advance(Duration.ofSeconds(1));
+            RunSummary failed = herald.runSummaries().readValue();
+            assertThat(failed.getState()).isEqualTo(RunState.DELIVERED);
+            assertThat(failed.getMail().getFailed()).isEqualTo(1);
+
+            // The operator replays it a minute later: it fails again once, then is delivered.
+            Receipt replayedAgain = Receipt.newBuilder(receipt(message, "a", Channel.MAIL, ReceiptStatus.FAILED, 1))
+                    .setReplay(true).setAt(NOW.plusSeconds(60)).build();
+            Receipt replayed = Receipt.newBuilder(receipt(message, "a", Channel.MAIL, ReceiptStatus.DELIVERED, 1))
+                    .setReplay(true).setAt(NOW.plusSeconds(61)).build();
+            send(herald, replayedAgain, NOW.plusSeconds(60));
+            herald.advance(Duration.ofSeconds(1));
+            assertThat(herald.runStore().get(RUN).getMail().getFailed()).as("a failed replay changes nothing")
+                    .isEqualTo(1);
+            send(herald, replayed, NOW.plusSeconds(61));
+            herald.advance(Duration.ofSeconds(1));
+
+            RunSummary run = herald.runStore().get(RUN);
+            assertThat(run.getMail().getDelivered()).isEqualTo(1);
+            assertThat(run.getMail().getFailed()).isZero();
+            assertThat(run.getMail().getDelivered() + run.getMail().getFailed()).as("one message, one final receipt")
+                    .isEqualTo(run.getMail().getMessages());
+            Summary later = minute(herald, "c1", Instant.parse("2026-05-01T10:01:00Z"));
+            assertThat(later.getMail().getFailed()).as("the replay's events in their minute").isEqualTo(1);
+            assertThat(later.getMail().getDelivered()).isEqualTo(1);
+            assertThat(minute(herald, "c1", Instant.parse("2026-05-01T10:00:00Z")).getMail().getFailed())
+                    .isEqualTo(1);
+        }
+    }
+
+    @Test
     void receiptNamingNoRunOfItsCampaignIsDeadLetteredNotCounted() {
         try (HeraldTestDriver herald = HeraldTestDriver.start(NOW)) {
             Receipt stray = Receipt.newBuilder(receipt("m1", "a", Channel.PUSH, ReceiptStatus.DELIVERED, 1))

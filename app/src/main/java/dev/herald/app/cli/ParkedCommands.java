@@ -97,6 +97,8 @@ final class ParkedCommands {
                 for (Found f : chosen.values()) {
                     RecordHeaders headers = new RecordHeaders();
                     SenderHeaders.set(headers, 1, now);
+                    // Its final receipt then replaces the FAILED one in the run's counts.
+                    SenderHeaders.markReplay(headers);
                     sends.add(producer.send(retryRecord(topics, f.value(), headers)));
                 }
                 KafkaAccess.awaitAll(sends, "replaying parked messages");

@@ -149,6 +149,7 @@ class DeliveryOnBrokerTest {
                 .orElseThrow();
         assertThat(replayed.getStatus()).isEqualTo(ReceiptStatus.DELIVERED);
         assertThat(replayed.getAttempt()).isEqualTo(1);
+        assertThat(replayed.getReplay()).as("its run replaces the FAILED receipt with this one").isTrue();
         assertThat(Files.readAllLines(mailLog)).hasSize(21).anyMatch(l -> l.contains("\"mail-parked\""));
     }
 

@@ -4,6 +4,7 @@ import dev.herald.avro.Channel;
 import dev.herald.avro.ChannelCounts;
 import dev.herald.avro.Outcome;
 import dev.herald.avro.Receipt;
+import dev.herald.avro.ReceiptStatus;
 import dev.herald.avro.Summary;
 import java.util.Map;
 
@@ -49,9 +50,16 @@ public final class Counts {
         into.setRetries(into.getRetries() + from.getRetries());
     }
 
-    /** Adds one sender's receipt into the counts of its channel. */
-    public static void add(ChannelCounts push, ChannelCounts mail, Receipt receipt) {
+    /**
+     * Adds one sender's receipt into the counts of its channel. With {@code replacing}, the final receipt of a
+     * replayed parked message replaces the FAILED one it had (a run counts each message once); without, it is one
+     * more receipt (a minute counts what happened in it).
+     */
+    public static void add(ChannelCounts push, ChannelCounts mail, Receipt receipt, boolean replacing) {
         ChannelCounts counts = of(receipt.getChannel(), push, mail);
+        if (replacing && receipt.getReplay() && receipt.getStatus() != ReceiptStatus.RETRYING) {
+            counts.setFailed(counts.getFailed() - 1);
+        }
         switch (receipt.getStatus()) {
             case DELIVERED -> counts.setDelivered(counts.getDelivered() + 1);
             case FAILED -> counts.setFailed(counts.getFailed() + 1);

@@ -58,12 +58,13 @@ public final class ReceiptTallyProcessor implements Processor<String, Receipt, S
     @Override
     public void process(Record<String, Receipt> record) {
         Receipt receipt = record.value();
-        add(RUN + receipt.getRunId(), receipt);
+        // A run counts each message once: a replay's final receipt replaces its FAILED one. A minute counts events.
+        add(RUN + receipt.getRunId(), receipt, true);
         long minute = Math.floorDiv(receipt.getAt().toEpochMilli(), MINUTE_MS);
-        add(MINUTE + minute + "\u0000" + receipt.getCampaignId(), receipt);
+        add(MINUTE + minute + "\u0000" + receipt.getCampaignId(), receipt, false);
     }
 
-    private void add(String key, Receipt receipt) {
+    private void add(String key, Receipt receipt, boolean replacing) {
         Summary tally = tallies.get(key);
         if (tally == null) {
             tally = Summary.newBuilder()
@@ -73,7 +74,7 @@ public final class ReceiptTallyProcessor implements Processor<String, Receipt, S
                     .setReasons(new HashMap<>())
                     .build();
         }
-        Counts.add(tally.getPush(), tally.getMail(), receipt);
+        Counts.add(tally.getPush(), tally.getMail(), receipt, replacing);
         tallies.put(key, tally);
     }
 
