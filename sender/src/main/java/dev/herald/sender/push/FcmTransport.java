@@ -177,14 +177,15 @@ public final class FcmTransport implements Transport<PushMessage> {
                             return;
                         }
                         int status = result.getResponse().getStatus();
+                        if (status == 401) {
+                            // Before the answer completes: whoever sees the 401 must find the token forgotten.
+                            tokens.invalidate(token);
+                        }
                         try {
                             answer.complete(classify(status, getContentAsString(StandardCharsets.UTF_8),
                                     result.getResponse().getHeaders().get(HttpHeader.RETRY_AFTER)));
                         } catch (RuntimeException e) {
                             answer.completeExceptionally(e);
-                        }
-                        if (status == 401) {
-                            tokens.invalidate(token);
                         }
                     }
                 });
