@@ -12,6 +12,8 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.concurrent.CompletableFuture;
@@ -25,6 +27,8 @@ class FcmTransportTest {
 
     private static FakeFcm fcm;
     private static FcmTransport transport;
+    /** Every transport made here: each owns a started HTTP client, stopped after the class. */
+    private static final List<FcmTransport> made = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -34,12 +38,19 @@ class FcmTransportTest {
 
     @AfterAll
     static void stop() {
+        made.forEach(FcmTransport::close);
         fcm.close();
     }
 
     private static FcmTransport transport(URI baseUrl, AccessTokens tokens, Duration timeout) {
-        return new FcmTransport(baseUrl, "herald-test", tokens, FcmTransport.defaultHttpClient(Duration.ofSeconds(1)),
+        return transport(baseUrl, "herald-test", tokens, timeout);
+    }
+
+    private static FcmTransport transport(URI baseUrl, String project, AccessTokens tokens, Duration timeout) {
+        FcmTransport t = new FcmTransport(baseUrl, project, tokens, FcmTransport.defaultHttpClient(Duration.ofSeconds(1)),
                 timeout, CLOCK);
+        made.add(t);
+        return t;
     }
 
     private static SendResult send(FcmTransport transport, String token) throws Exception {
@@ -156,8 +167,8 @@ class FcmTransportTest {
 
     @Test
     void notFoundWithoutUnregisteredIsPermanentNotTheTokensFault() throws Exception {
-        FcmTransport wrongProject = new FcmTransport(fcm.baseUrl(), "no-such-project", AccessTokens.fixed("test-access-token"),
-                FcmTransport.defaultHttpClient(Duration.ofSeconds(1)), Duration.ofSeconds(1), CLOCK);
+        FcmTransport wrongProject = transport(fcm.baseUrl(), "no-such-project", AccessTokens.fixed("test-access-token"),
+                Duration.ofSeconds(1));
 
         SendResult result = send(wrongProject, "ok-6");
 

@@ -245,14 +245,15 @@ class GoogleServiceAccountTokensTest {
         GoogleServiceAccountTokens tokens = tokens(serviceAccountKey, new MutableClock());
         try (FakeFcm fcm = new FakeFcm()) {
             fcm.bearer = tokens.accessToken().get(5, TimeUnit.SECONDS);
-            FcmTransport transport = new FcmTransport(fcm.baseUrl(), "herald-test", tokens,
-                    FcmTransport.defaultHttpClient(Duration.ofSeconds(1)), Duration.ofSeconds(2), Clock.systemUTC());
+            try (FcmTransport transport = new FcmTransport(fcm.baseUrl(), "herald-test", tokens,
+                    FcmTransport.defaultHttpClient(Duration.ofSeconds(1)), Duration.ofSeconds(2), Clock.systemUTC())) {
 
             SendResult result = transport.send(PushMessages.push("m-1", PushPlatform.ANDROID, "ok-1"))
                     .get(5, TimeUnit.SECONDS);
 
             assertThat(result.kind()).isEqualTo(SendResult.Kind.DELIVERED);
             assertThat(fcm.requests.get(0).authorization()).isEqualTo("Bearer " + fcm.bearer);
+            }
         }
     }
 }
