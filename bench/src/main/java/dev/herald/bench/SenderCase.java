@@ -141,7 +141,10 @@ final class SenderCase {
         }
     }
 
-    /** What one phase measured: messages, seconds, and what the provider and the receipts say about them. */
+    /**
+     * What one phase measured: messages, seconds, and what the provider and the receipts say about them
+     * ({@code distinct} is -1 and {@code receipts} null for the transport alone, which counts neither).
+     */
     record Measured(long messages, double seconds, long received, long distinct, Map<ReceiptStatus, Long> receipts) {
         double perSecond() {
             return messages / seconds;
@@ -153,7 +156,9 @@ final class SenderCase {
             m.put("seconds", seconds);
             m.put("perSecond", perSecond());
             m.put("receivedByProvider", received);
-            m.put("distinctAtProvider", distinct);
+            if (distinct >= 0) {
+                m.put("distinctAtProvider", distinct);
+            }
             if (receipts != null) {
                 m.put("receipts", receipts);
             }
@@ -217,7 +222,7 @@ final class SenderCase {
             throw new IllegalStateException(failed.get() + " of " + count + " messages sent by " + transport.name()
                     + " alone were not delivered, the first: " + firstFailure.get());
         }
-        return new Measured(count, seconds, received.getAsLong(), received.getAsLong(), null);
+        return new Measured(count, seconds, received.getAsLong(), -1, null);
     }
 
     private <M> Measured measured(HeraldTopics topics, Topic<String, M> outbox, IntFunction<M> message, int from,
