@@ -50,11 +50,14 @@ import java.util.UUID;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.KitTopologyTestDriver;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.test.TestRecord;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -84,6 +87,11 @@ public final class HeraldKit implements AutoCloseable {
      * the summaries only see outcomes tallied per fan-out step, so per-recipient checks read them here.
      */
     public static final String OUTCOMES_TOPIC = TOPIC_PREFIX + "testkit-outcomes";
+    /**
+     * How many recipients of one {@link #recipients(Collection)} call the topology processes between commits, as a
+     * consumer's poll would hand them over (TopologyTestDriver otherwise commits after every record).
+     */
+    public static final int RECIPIENTS_PER_COMMIT = 1_000;
     /** How long {@link #runToCompletion(String)} drives a run, in the kit's time, before it gives up. */
     public static final Duration DEFAULT_RUN_LIMIT = Duration.ofHours(1);
 
@@ -110,7 +118,7 @@ public final class HeraldKit implements AutoCloseable {
     private final Output<String, ScheduleTick> ticks;
     private final Output<String, Outcome> outcomes;
 
-    private HeraldKit(HeraldTopologyConfig config, Instant start) {
+    private HeraldKit(HeraldTopologyConfig config, Instant start, boolean upstreamDriver) {
         this.config = config.outcomesTopic() == null ? config.withOutcomesTopic(OUTCOMES_TOPIC) : config;
         this.started = start.truncatedTo(ChronoUnit.MILLIS);
         this.now = started;
@@ -121,7 +129,10 @@ public final class HeraldKit implements AutoCloseable {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "testkit:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        this.driver = new TopologyTestDriver(HeraldTopology.build(this.config, topics, serdes), props, started);
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+        Topology topology = HeraldTopology.build(this.config, topics, serdes);
+        this.driver = upstreamDriver ? new TopologyTestDriver(topology, props, started)
+                : new KitTopologyTestDriver(topology, props, started);
         this.queries = new LocalQueries(new DriverStoreSource(driver));
         this.campaignsIn = input(topics.campaigns());
         this.recipientsIn = input(topics.recipients());
@@ -144,7 +155,7 @@ public final class HeraldKit implements AutoCloseable {
 
     /** A kit whose clock starts at {@code start}. */
     public static HeraldKit start(Instant start) {
-        return new HeraldKit(defaultConfig(), start);
+        return new HeraldKit(defaultConfig(), start, false);
     }
 
     /**
@@ -158,7 +169,15 @@ public final class HeraldKit implements AutoCloseable {
                     + "task per sub-topology); use config.withRecipientsPartitions(1) (was "
                     + config.recipientsPartitions() + ")");
         }
-        return new HeraldKit(config, start);
+        return new HeraldKit(config, start, false);
+    }
+
+    /**
+     * A kit on Kafka's own {@link TopologyTestDriver} rather than {@link KitTopologyTestDriver}: the same results,
+     * slower; for the tests that check exactly that.
+     */
+    static HeraldKit startOnUpstreamDriver(HeraldTopologyConfig config, Instant start) {
+        return new HeraldKit(config, start, true);
     }
 
     /**
@@ -185,8 +204,18 @@ public final class HeraldKit implements AutoCloseable {
 
     /** Produces each recipient, keyed by its id, at the kit's clock. */
     public HeraldKit recipients(Collection<Recipient> recipients) {
-        for (Recipient recipient : recipients) {
-            recipientsIn.pipeInput(recipient.getId(), recipient, now);
+        if (driver instanceof KitTopologyTestDriver batching) {
+            List<TestRecord<String, Recipient>> records = new ArrayList<>(recipients.size());
+            for (Recipient recipient : recipients) {
+                records.add(new TestRecord<>(recipient.getId(), recipient, now));
+            }
+            Topic<String, Recipient> topic = topics.recipients();
+            batching.pipeBatch(topic.name(), records, topic.keySerde().serializer(), topic.valueSerde().serializer(),
+                    RECIPIENTS_PER_COMMIT);
+        } else {
+            for (Recipient recipient : recipients) {
+                recipientsIn.pipeInput(recipient.getId(), recipient, now);
+            }
         }
         return this;
     }
