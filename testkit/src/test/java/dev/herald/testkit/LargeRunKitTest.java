@@ -11,16 +11,13 @@ import dev.herald.query.model.RunProgress;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * A real audience size in the kit: 100,000 recipients, one push + mail run driven to completion with production's
- * fan-out settings (chunks of 2,000 every 100 ms). Prints how long loading and the run took, in real time. Not in
- * the default suite (tag {@code large}): {@code mvn -B verify -pl testkit -am -Dtest=LargeRunKitTest
- * -Dlarge.excluded=none -Dsurefire.failIfNoSpecifiedTests=false}.
+ * fan-out settings (chunks of 2,000 every 100 ms). Prints how long loading and the run took, in real time; another
+ * size with {@code -Dlarge.recipients=N}.
  */
-@Tag("large")
 class LargeRunKitTest {
     private static final int RECIPIENTS = Integer.getInteger("large.recipients", 100_000);
 
