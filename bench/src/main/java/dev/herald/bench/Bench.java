@@ -21,6 +21,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -391,6 +392,13 @@ public final class Bench {
         return t;
     }
 
+    /** How busy Herald may be, in cores, for case f to call it idle; see {@link HeraldProcess#awaitQuiet}. */
+    private static final double QUIET_CORES = 0.10;
+    /** How long case f waits at most for Herald to be idle after the run before it measures anyway. */
+    private static final Duration QUIET_MAX = Duration.ofSeconds(60);
+    /** The same in smoke mode, where there is little to settle and the suite's time counts. */
+    private static final Duration QUIET_MAX_SMOKE = Duration.ofSeconds(5);
+
     /** (f): each endpoint at a fixed rate with Herald idle, then again while it fans out run after run. */
     private void queries(HeraldProcess p, HeraldTopics topics, RunWatcher watcher, Timed run) {
         Instant hour = run.completion().summary().getStartedAt().truncatedTo(ChronoUnit.HOURS);
@@ -402,10 +410,17 @@ public final class Bench {
         endpoints.put("gather_campaigns", "/api/campaigns");
         LoadGenerator load = new LoadGenerator();
         warmUp(load, p, endpoints, options.querySeconds());
+        Duration quietMax = options.mode().startsWith("smoke") ? QUIET_MAX_SMOKE : QUIET_MAX;
+        Duration settled = p.awaitQuiet(QUIET_CORES, Duration.ofSeconds(1), quietMax);
+        report.detail("f.idleSettledSeconds", settled.toMillis() / 1000.0);
+        say(String.format("f: idle after %.1f s (Herald below %.2f of a core over 1 s, or %d s at most)",
+                settled.toMillis() / 1000.0, QUIET_CORES, quietMax.toSeconds()));
         Map<String, Latencies> idle = new LinkedHashMap<>();
         for (var e : endpoints.entrySet()) {
+            Optional<Duration> cpu0 = p.cpuTime();
             Latencies l = load.fixedRate(e.getKey(), "idle", p.uri(e.getValue()), options.queryRate(),
                     options.querySeconds());
+            reportCores(p, "f." + e.getKey() + ".idle", cpu0, l);
             idle.put(e.getKey(), l);
             boolean reference = e.getKey().equals("health_live");
             report.latency("f", l, reference ? null : idle.get("health_live"), "health_live idle (HTTP alone)");
@@ -416,8 +431,10 @@ public final class Bench {
         try {
             busy.awaitFirstTick();
             for (var e : endpoints.entrySet()) {
+                Optional<Duration> cpu0 = p.cpuTime();
                 Latencies l = load.fixedRate(e.getKey(), "during_run", p.uri(e.getValue()), options.queryRate(),
                         options.querySeconds());
+                reportCores(p, "f." + e.getKey() + ".during_run", cpu0, l);
                 report.latency("f", l, idle.get(e.getKey()), e.getKey() + " idle");
                 sayLatency(l);
             }
@@ -425,6 +442,16 @@ public final class Bench {
             int runs = busy.finish();
             report.detail("f.runsDuringQueries", runs);
             say("f: " + runs + " run(s) of " + options.big() + " x 2 fanned out during the query phases");
+        }
+    }
+
+    /** Herald's CPU use over a phase, in cores, as a detail of the report (the load generator's is not in it). */
+    private void reportCores(HeraldProcess p, String key, Optional<Duration> before, Latencies phase) {
+        Optional<Duration> after = p.cpuTime();
+        if (before.isPresent() && after.isPresent() && phase.seconds() > 0) {
+            double cores = (after.get().toNanos() - before.get().toNanos()) / 1e9 / phase.seconds();
+            report.detail(key + ".heraldCores", Math.round(cores * 100) / 100.0);
+            say(String.format("%s: Herald used %.2f cores", key, cores));
         }
     }
 

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
@@ -195,6 +196,37 @@ final class HeraldProcess implements AutoCloseable {
             }
             Bench.sleep(100);
         }
+    }
+
+    /** CPU time the process has used so far, user and system, when the platform tells. */
+    Optional<Duration> cpuTime() {
+        return process.toHandle().info().totalCpuDuration();
+    }
+
+    /**
+     * Waits until the process has used less than {@code cores} of a core over one {@code window}, for at most
+     * {@code max}, and returns how long that took. A freshly finished large run leaves work behind (RocksDB compacts
+     * what it wrote, the JIT compiles, the collector ages what the run left): on two cores, queries measured in that
+     * time measure it too, and an idle phase is meant to measure Herald with nothing else to do.
+     */
+    Duration awaitQuiet(double cores, Duration window, Duration max) {
+        long start = System.nanoTime();
+        long deadline = start + max.toNanos();
+        Optional<Duration> before = cpuTime();
+        while (before.isPresent() && System.nanoTime() < deadline) {
+            long t0 = System.nanoTime();
+            Bench.sleep(window.toMillis());
+            Optional<Duration> after = cpuTime();
+            if (after.isEmpty()) {
+                break;
+            }
+            double used = (after.get().toNanos() - before.get().toNanos()) / (double) (System.nanoTime() - t0);
+            if (used < cores) {
+                break;
+            }
+            before = after;
+        }
+        return Duration.ofNanos(System.nanoTime() - start);
     }
 
     /** Peak resident memory so far (VmHWM from /proc/&lt;pid&gt;/status), when the platform has it. */
