@@ -73,7 +73,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * the HTTP API's own {@link LocalQueries}. {@link HeraldAssertions#assertThat(HeraldKit)} has the common checks.
  *
  * <p>One difference from production: the recipients topic has one partition, as TopologyTestDriver runs one task
- * per sub-topology (a job multicast to four partitions would reach that one task four times).
+ * per sub-topology (a job multicast to four partitions would reach that one task four times). The driver is
+ * {@link KitTopologyTestDriver}, which gives the driver's results without compiling topic names per record, and
+ * {@link #recipients(Collection)} commits once per {@link #RECIPIENTS_PER_COMMIT} recipients, as a poll would.
  */
 public final class HeraldKit implements AutoCloseable {
     /** The clock a kit starts at unless told otherwise (a Friday, 10:00 UTC). */
