@@ -138,7 +138,7 @@ public final class Herald implements AutoCloseable {
                 config = config.withAdvertisedPort(http.port());
             }
             Topology topology = HeraldTopology.build(config.topology(), topics, serdes);
-            streams = new KafkaStreams(topology, streamsProperties(config, topics));
+            streams = new KafkaStreams(topology, streamsProperties(config, topics, serdes));
             streams.setUncaughtExceptionHandler(new ThreadFailurePolicy(3, Duration.ofMinutes(10)));
             http.attach(config, streams, serdes, topics.deadLetters().name());
             streams.setStateListener(http.stateListener(
@@ -162,9 +162,9 @@ public final class Herald implements AutoCloseable {
         return client;
     }
 
-    static Properties streamsProperties(HeraldConfig config, HeraldTopics topics) {
+    static Properties streamsProperties(HeraldConfig config, HeraldTopics topics, HeraldSerdes serdes) {
         Properties props = new Properties();
-        props.putAll(HeraldStreamsConfig.defaults(topics, config.schemaRegistryUrl()));
+        props.putAll(HeraldStreamsConfig.defaults(topics, serdes));
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.advertised());

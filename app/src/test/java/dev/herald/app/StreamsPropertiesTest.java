@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.herald.serdes.InMemorySchemaRegistry;
 import dev.herald.topology.HeraldSerdes;
 import dev.herald.topology.HeraldTopics;
+import dev.herald.topology.errors.DeadLetterHandler;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -13,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /** The Streams configuration Herald starts with, as Kafka Streams itself reads it. */
 class StreamsPropertiesTest {
-    private final HeraldTopics topics = HeraldTopics.of("herald.", HeraldSerdes.using(new InMemorySchemaRegistry()));
+    private final HeraldSerdes serdes = HeraldSerdes.using(new InMemorySchemaRegistry());
+    private final HeraldTopics topics = HeraldTopics.of("herald.", serdes);
 
     @Test
     void applicationRunsExactlyOnceV2WhateverElseTheOperatorTunes() {
@@ -21,7 +23,7 @@ class StreamsPropertiesTest {
                 "HERALD_SCHEMA_REGISTRY_URL", "http://registry:8081", "HERALD_ADVERTISED_HOST", "herald-1",
                 "KAFKA_NUM_STREAM_THREADS", "2"));
 
-        StreamsConfig effective = new StreamsConfig(Herald.streamsProperties(config, topics));
+        StreamsConfig effective = new StreamsConfig(Herald.streamsProperties(config, topics, serdes));
 
         assertThat(effective.getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))
                 .isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
@@ -33,12 +35,25 @@ class StreamsPropertiesTest {
     }
 
     @Test
+    void deadLetterHandlersShareTheApplicationsSerializerAndSoItsOneRegistryClient() {
+        HeraldConfig config = HeraldConfig.load(Map.of("HERALD_BOOTSTRAP_SERVERS", "kafka:9092",
+                "HERALD_SCHEMA_REGISTRY_URL", "http://registry:8081", "HERALD_ADVERTISED_HOST", "herald-1"));
+
+        StreamsConfig effective = new StreamsConfig(Herald.streamsProperties(config, topics, serdes));
+
+        // Handlers are configured from the originals, objects included: the same instance reaches every one.
+        assertThat(effective.originals().get(DeadLetterHandler.SERIALIZER_CONFIG))
+                .isSameAs(serdes.deadLetter().serializer());
+        assertThat(effective.originals()).doesNotContainKey(DeadLetterHandler.SCHEMA_REGISTRY_URL_CONFIG);
+    }
+
+    @Test
     void eachStreamThreadIsAStaticMemberNamedAfterTheAdvertisedAddress() {
         HeraldConfig config = HeraldConfig.load(Map.of("HERALD_BOOTSTRAP_SERVERS", "kafka:9092",
                 "HERALD_SCHEMA_REGISTRY_URL", "http://registry:8081", "HERALD_ADVERTISED_HOST", "herald-1",
                 "HERALD_HTTP_PORT", "8081"));
 
-        StreamsConfig effective = new StreamsConfig(Herald.streamsProperties(config, topics));
+        StreamsConfig effective = new StreamsConfig(Herald.streamsProperties(config, topics, serdes));
 
         // Stable across restarts (a restarted instance takes its tasks back at once) and unique per instance.
         assertThat(effective.getMainConsumerConfigs("herald", "c", 0))
@@ -56,9 +71,9 @@ class StreamsPropertiesTest {
         HeraldConfig named = HeraldConfig.load(cluster, "--instance.id=blue-1");
         HeraldConfig dynamic = HeraldConfig.load(cluster, "--instance.id=none");
 
-        assertThat(new StreamsConfig(Herald.streamsProperties(named, topics)).getMainConsumerConfigs("herald", "c", 0))
+        assertThat(new StreamsConfig(Herald.streamsProperties(named, topics, serdes)).getMainConsumerConfigs("herald", "c", 0))
                 .containsEntry(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "blue-1-0");
-        assertThat(new StreamsConfig(Herald.streamsProperties(dynamic, topics)).getMainConsumerConfigs("herald", "c", 0))
+        assertThat(new StreamsConfig(Herald.streamsProperties(dynamic, topics, serdes)).getMainConsumerConfigs("herald", "c", 0))
                 .doesNotContainKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
         assertThatThrownBy(() -> HeraldConfig.load(cluster, "--instance.id=herald 1"))
                 .isInstanceOf(HeraldConfig.ConfigException.class)

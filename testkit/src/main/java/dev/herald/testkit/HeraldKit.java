@@ -127,7 +127,7 @@ public final class HeraldKit implements AutoCloseable {
         this.serdes = HeraldSerdes.using(InMemorySchemaRegistry.scope(registryScope));
         this.topics = HeraldTopics.of(TOPIC_PREFIX, serdes);
         Properties props = new Properties();
-        props.putAll(HeraldStreamsConfig.defaults(topics, "mock://" + registryScope));
+        props.putAll(HeraldStreamsConfig.defaults(topics, serdes));
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "testkit:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());

@@ -53,7 +53,7 @@ public final class HeraldTestDriver implements AutoCloseable {
         this.topics = HeraldTopics.of(TOPIC_PREFIX, serdes);
         this.topology = HeraldTopology.build(config, topics, serdes);
         Properties props = new Properties();
-        props.putAll(HeraldStreamsConfig.defaults(topics, "mock://" + registryScope));
+        props.putAll(HeraldStreamsConfig.defaults(topics, serdes));
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "test:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG,

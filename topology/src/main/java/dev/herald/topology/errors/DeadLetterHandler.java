@@ -44,8 +44,15 @@ public final class DeadLetterHandler
 
     /** The topic dead letters go to; the handler's own setting, passed through the Kafka Streams configuration. */
     public static final String TOPIC_CONFIG = DeadLetterHandler.class.getName() + ".topic";
-    /** The registry the DeadLetter schema is registered with (http(s):// or mock://). */
+    /** The registry the DeadLetter schema is registered with (http(s):// or mock://), when no serializer is given. */
     public static final String SCHEMA_REGISTRY_URL_CONFIG = DeadLetterHandler.class.getName() + ".schema.registry.url";
+    /**
+     * A {@code Serializer<DeadLetter>} object every handler of the application shares (Kafka Streams passes its
+     * configuration's objects through). Kafka Streams makes handlers per task and per kind, dozens per instance:
+     * each building its own from {@link #SCHEMA_REGISTRY_URL_CONFIG} meant as many registry clients, each with a
+     * cache and an HTTP client thread of its own.
+     */
+    public static final String SERIALIZER_CONFIG = DeadLetterHandler.class.getName() + ".serializer";
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetterHandler.class);
 
@@ -56,8 +63,7 @@ public final class DeadLetterHandler
     @Override
     public void configure(Map<String, ?> configs) {
         topic = required(configs, TOPIC_CONFIG);
-        String registryUrl = required(configs, SCHEMA_REGISTRY_URL_CONFIG);
-        serializer = AvroSerde.forValue(DeadLetter.class, SchemaRegistryClients.fromUrl(registryUrl)).serializer();
+        serializer = serializer(configs);
         exactlyOnce = !StreamsConfig.AT_LEAST_ONCE.equals(String.valueOf(
                 configs.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)));
     }
@@ -172,6 +178,20 @@ public final class DeadLetterHandler
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Serializer<DeadLetter> serializer(Map<String, ?> configs) {
+        Object shared = configs.get(SERIALIZER_CONFIG);
+        if (shared == null) {
+            return AvroSerde.forValue(DeadLetter.class,
+                    SchemaRegistryClients.fromUrl(required(configs, SCHEMA_REGISTRY_URL_CONFIG))).serializer();
+        }
+        if (!(shared instanceof Serializer<?>)) {
+            throw new ConfigException(SERIALIZER_CONFIG, shared, "DeadLetterHandler needs a Serializer<DeadLetter> "
+                    + "object there, not a " + shared.getClass().getName());
+        }
+        return (Serializer<DeadLetter>) shared;
     }
 
     private static String required(Map<String, ?> configs, String name) {

@@ -1,6 +1,7 @@
 package dev.herald.topology.errors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.herald.avro.DeadLetter;
 import dev.herald.serdes.DeadLetterHeaders;
@@ -9,15 +10,19 @@ import dev.herald.serdes.InMemorySchemaRegistry;
 import dev.herald.serdes.SchemaRegistryException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -132,6 +137,39 @@ class DeadLetterHandlerTest {
                 .isEqualTo("herald.dead-letters-0@12"));
         assertThat(unmarked.deadLetterQueueRecords()).singleElement()
                 .satisfies(letter -> assertThat(letter.headers().lastHeader(DeadLetterHeaders.REPLAYED)).isNull());
+    }
+
+    @Test
+    void handlersGivenASerializerShareItInsteadOfEachBuildingARegistryClient() {
+        AtomicInteger calls = new AtomicInteger();
+        Serializer<DeadLetter> avro = AvroSerde.forValue(DeadLetter.class, registry).serializer();
+        Serializer<DeadLetter> shared = (topic, letter) -> {
+            calls.incrementAndGet();
+            return avro.serialize(topic, letter);
+        };
+        List<DeadLetterHandler> handlers = List.of(new DeadLetterHandler(), new DeadLetterHandler());
+        // No registry URL: a handler that tried to build its own serializer would fail to configure.
+        handlers.forEach(h -> h.configure(Map.of(DeadLetterHandler.TOPIC_CONFIG, "dlq",
+                DeadLetterHandler.SERIALIZER_CONFIG, shared)));
+        ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("herald.campaigns", 0, 7L, KEY, VALUE);
+
+        for (DeadLetterHandler h : handlers) {
+            DeserializationExceptionHandler.Response response = h.handleError(context(), record,
+                    new SerializationException("not Avro"));
+            assertThat(read(response.deadLetterQueueRecords().get(0)).getStage())
+                    .isEqualTo(DeadLetterHandler.STAGE_DESERIALIZATION);
+        }
+        assertThat(calls).hasValue(2);
+    }
+
+    @Test
+    void serializerSettingThatIsNotASerializerStopsStartUpNamingTheSetting() {
+        DeadLetterHandler h = new DeadLetterHandler();
+
+        assertThatThrownBy(() -> h.configure(Map.of(DeadLetterHandler.TOPIC_CONFIG, "dlq",
+                DeadLetterHandler.SERIALIZER_CONFIG, "mock://elsewhere")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(DeadLetterHandler.SERIALIZER_CONFIG);
     }
 
     private DeadLetter read(ProducerRecord<byte[], byte[]> record) {
