@@ -6,6 +6,7 @@ import dev.herald.avro.RunSummary;
 import dev.herald.topology.HeraldTopics;
 import dev.herald.topology.RunIds;
 import java.io.IOException;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,6 +28,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntPredicate;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
@@ -353,19 +355,22 @@ public final class Bench {
                     "served by " + replicated.path("servedBy") + ", lag " + replicated.path("lag") + ", "
                             + replicated.path("campaigns").size() + " campaigns");
             LoadGenerator load = new LoadGenerator();
-            warmUp(load, a, endpoints, options.twoSeconds());
             Latencies localFixed = null;
             for (var e : endpoints.entrySet()) {
-                Latencies l = load.fixedRate(e.getKey(), "fixed_rate", a.uri(e.getValue()), options.twoRate(),
-                        options.twoSeconds());
+                URI uri = a.uri(e.getValue());
+                Latencies l = twoPhase(e.getKey(), "fixed_rate", a, b, () -> load.saturation(e.getKey(),
+                        "warm-up", uri, LoadGenerator.CONNECTIONS, warmUpSeconds()), () -> load.fixedRate(
+                        e.getKey(), "fixed_rate", uri, options.twoRate(), options.twoSeconds()));
                 localFixed = localFixed == null ? l : localFixed;
                 report.latency("two", l, l == localFixed ? null : localFixed, "keyed_local fixed_rate");
                 sayLatency(l);
             }
             Latencies localSaturated = null;
             for (var e : endpoints.entrySet()) {
-                Latencies l = load.saturation(e.getKey(), "saturation", a.uri(e.getValue()),
-                        options.saturationClients(), options.twoSeconds());
+                URI uri = a.uri(e.getValue());
+                Latencies l = twoPhase(e.getKey(), "saturation", a, b, () -> load.saturation(e.getKey(),
+                        "warm-up", uri, options.saturationClients(), warmUpSeconds()), () -> load.saturation(
+                        e.getKey(), "saturation", uri, options.saturationClients(), options.twoSeconds()));
                 localSaturated = localSaturated == null ? l : localSaturated;
                 report.latency("two", l, l == localSaturated ? null : localSaturated, "keyed_local saturation");
                 sayLatency(l);
@@ -398,6 +403,10 @@ public final class Bench {
     private static final Duration QUIET_MAX = Duration.ofSeconds(60);
     /** The same in smoke mode, where there is little to settle and the suite's time counts. */
     private static final Duration QUIET_MAX_SMOKE = Duration.ofSeconds(5);
+    /** How long the two-instance case waits at most, per instance and phase, for both to be idle before measuring. */
+    private static final Duration QUIET_MAX_TWO = Duration.ofSeconds(20);
+    /** Seconds of unmeasured load before each two-instance phase (at most the phase's own length). */
+    private static final double TWO_WARM_UP_SECONDS = 3.0;
 
     /** (f): each endpoint at a fixed rate with Herald idle, then again while it fans out run after run. */
     private void queries(HeraldProcess p, HeraldTopics topics, RunWatcher watcher, Timed run) {
@@ -443,6 +452,34 @@ public final class Bench {
             report.detail("f.runsDuringQueries", runs);
             say("f: " + runs + " run(s) of " + options.big() + " x 2 fanned out during the query phases");
         }
+    }
+
+    /**
+     * One two-instance phase: its own warm-up (the same endpoint, as many connections, unmeasured), then both
+     * instances left to settle, then the measured load; each instance's CPU use over it goes into the JSON. Without
+     * the settling, a phase that first sends requests down a new path (forwarding, gathering) was measured while both
+     * JVMs compiled it: on 2 cores an instance's JIT compiled for 6 s of CPU time during the 10 s of the first
+     * forwarded phase, and that phase's latencies measured the queue that built up meanwhile (p99 0.13-1.5 s).
+     */
+    private Latencies twoPhase(String endpoint, String phase, HeraldProcess a, HeraldProcess b,
+            Runnable warmUp, Supplier<Latencies> measured) {
+        warmUp.run();
+        Duration quietMax = options.mode().startsWith("smoke") ? QUIET_MAX_SMOKE : QUIET_MAX_TWO;
+        Duration settledA = a.awaitQuiet(QUIET_CORES, Duration.ofSeconds(1), quietMax);
+        Duration settledB = b.awaitQuiet(QUIET_CORES, Duration.ofSeconds(1), quietMax);
+        String key = "two." + endpoint + "." + phase;
+        report.detail(key + ".settledSeconds", (settledA.toMillis() + settledB.toMillis()) / 1000.0);
+        Optional<Duration> cpuA = a.cpuTime();
+        Optional<Duration> cpuB = b.cpuTime();
+        Latencies l = measured.get();
+        reportCores(a, key + ".a", cpuA, l);
+        reportCores(b, key + ".b", cpuB, l);
+        return l;
+    }
+
+    /** How long each two-instance phase is warmed up: long enough for the JIT to see its path hot. */
+    private double warmUpSeconds() {
+        return Math.min(TWO_WARM_UP_SECONDS, options.twoSeconds());
     }
 
     /** Herald's CPU use over a phase, in cores, as a detail of the report (the load generator's is not in it). */

@@ -33,7 +33,7 @@ import java.util.function.ObjIntConsumer;
 final class LoadGenerator {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
     /** Connections sharing a fixed-rate schedule: plenty for thousands of sub-millisecond requests a second. */
-    private static final int CONNECTIONS = 8;
+    static final int CONNECTIONS = 8;
     /** How far past its planned end a fixed-rate phase may run before the rest of its requests are dropped. */
     private static final Duration GRACE = Duration.ofSeconds(5);
 
