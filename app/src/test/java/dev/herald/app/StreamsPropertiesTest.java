@@ -71,9 +71,11 @@ class StreamsPropertiesTest {
         HeraldConfig named = HeraldConfig.load(cluster, "--instance.id=blue-1");
         HeraldConfig dynamic = HeraldConfig.load(cluster, "--instance.id=none");
 
-        assertThat(new StreamsConfig(Herald.streamsProperties(named, topics, serdes)).getMainConsumerConfigs("herald", "c", 0))
+        assertThat(new StreamsConfig(Herald.streamsProperties(named, topics, serdes))
+                .getMainConsumerConfigs("herald", "c", 0))
                 .containsEntry(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "blue-1-0");
-        assertThat(new StreamsConfig(Herald.streamsProperties(dynamic, topics, serdes)).getMainConsumerConfigs("herald", "c", 0))
+        assertThat(new StreamsConfig(Herald.streamsProperties(dynamic, topics, serdes))
+                .getMainConsumerConfigs("herald", "c", 0))
                 .doesNotContainKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
         assertThatThrownBy(() -> HeraldConfig.load(cluster, "--instance.id=herald 1"))
                 .isInstanceOf(HeraldConfig.ConfigException.class)

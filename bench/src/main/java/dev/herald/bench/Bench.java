@@ -407,6 +407,7 @@ public final class Bench {
     private static final Duration QUIET_MAX_TWO = Duration.ofSeconds(20);
     /** Seconds of unmeasured load before each two-instance phase (at most the phase's own length). */
     private static final double TWO_WARM_UP_SECONDS = 3.0;
+    /** The same in smoke mode, which only shows that the case runs. */
     private static final double TWO_WARM_UP_SECONDS_SMOKE = 0.25;
 
     /** (f): each endpoint at a fixed rate with Herald idle, then again while it fans out run after run. */
@@ -460,7 +461,7 @@ public final class Bench {
      * instances left to settle, then the measured load; each instance's CPU use over it goes into the JSON. Without
      * the settling, a phase that first sends requests down a new path (forwarding, gathering) was measured while both
      * JVMs compiled it: on 2 cores an instance's JIT compiled for 6 s of CPU time during the 10 s of the first
-     * forwarded phase, and that phase's latencies measured the queue that built up meanwhile (p99 0.13-1.5 s).
+     * forwarded phase, and that phase's latencies measured the queue that built up meanwhile (p99 up to 1.5 s).
      */
     private Latencies twoPhase(String endpoint, String phase, HeraldProcess a, HeraldProcess b,
             Runnable warmUp, Supplier<Latencies> measured) {
